@@ -1,0 +1,63 @@
+"""逾期应对指南: the Flask application factory."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, g, request
+from flask_babel import Babel
+from werkzeug.routing import BaseConverter
+
+from webapp import catalogs, config, fonts, formatting
+from webapp.content import load_library
+from webapp.conversion import Converter, Glossary
+from webapp.variants import COOKIE, VARIANTS, Variant, negotiate
+
+
+class VariantConverter(BaseConverter):
+    """`/<variant:v>/...`: only our two codes match, so any other prefix is an ordinary 404."""
+
+    regex = "|".join(VARIANTS)
+
+    def to_python(self, value: str) -> Variant:
+        return VARIANTS[value]
+
+    def to_url(self, value: Variant | str) -> str:
+        return str(value)
+
+
+def current_variant() -> Variant:
+    """The variant in the URL; for pages without one (errors, /healthz), the reader's negotiated one."""
+    variant = g.get("variant")
+    if variant is None:
+        variant = negotiate(request.cookies.get(COOKIE), request.headers.get("Accept-Language"))
+    return variant
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(config.from_environment())
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(app.config["TRANSLATIONS_DIR"])
+    app.config["BABEL_DEFAULT_LOCALE"] = VARIANTS["zh-hans"].locale
+    app.url_map.converters["variant"] = VariantConverter
+
+    glossary_path = app.config["GUIDES_DIR"] / "glossary.yaml"
+    converter = Converter(Glossary.load(glossary_path))
+    app.extensions["converter"] = converter
+    app.extensions["library"] = load_library(
+        app.config["GUIDES_DIR"], converter, glossary_path.read_text(encoding="utf-8")
+    )
+    app.extensions["fonts"] = fonts.find_fonts()
+    app.extensions["catalogs"] = catalogs.loaded(app.config["TRANSLATIONS_DIR"])
+
+    Babel(app, locale_selector=lambda: current_variant().locale)
+    formatting.init_app(app)
+    catalogs.register_cli(app)
+
+    from webapp.views import errors, health, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(health.bp)
+    errors.init_app(app)
+    return app

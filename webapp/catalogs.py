@@ -1,0 +1,78 @@
+"""UI string catalogs: zh_Hans is written by hand, zh_Hant is generated from it by the guides' converter."""
+
+from pathlib import Path
+
+import click
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+from babel.support import Translations
+from flask import Flask, current_app
+
+from webapp.conversion import Converter
+from webapp.variants import HANS, HANT, VARIANTS
+
+
+def po_path(translations_dir: Path, locale: str) -> Path:
+    return translations_dir / locale / "LC_MESSAGES" / "messages.po"
+
+
+def read_catalog(path: Path, locale: str) -> Catalog:
+    with path.open("rb") as f:
+        return read_po(f, locale=locale)
+
+
+def hant_from_hans(hans: Catalog, converter: Converter) -> Catalog:
+    hant = Catalog(
+        locale=HANT.locale,
+        header_comment="# Generated from zh_Hans by `make catalogs-sync`; do not edit by hand.",
+        project=hans.project,
+        version=hans.version,
+        creation_date=hans.creation_date,
+        revision_date=hans.revision_date,
+        fuzzy=False,
+    )
+    for message in hans:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            string = tuple(converter.convert(s, HANT) for s in message.string)
+        else:
+            string = converter.convert(message.string, HANT)
+        hant.add(message.id, string, context=message.context)
+    return hant
+
+
+def drift(translations_dir: Path, converter: Converter) -> list[str]:
+    """msgids whose checked-in zh_Hant text differs from what the converter makes of zh_Hans."""
+    hans = read_catalog(po_path(translations_dir, HANS.locale), HANS.locale)
+    expected = hant_from_hans(hans, converter)
+    actual = read_catalog(po_path(translations_dir, HANT.locale), HANT.locale)
+    ids = {m.id for m in expected if m.id} | {m.id for m in actual if m.id}
+    return sorted(
+        str(i) for i in ids if (expected.get(i) and expected.get(i).string) != (actual.get(i) and actual.get(i).string)
+    )
+
+
+def loaded(translations_dir: Path) -> dict[str, bool]:
+    """Per locale: does a compiled catalog load? (`make catalogs` compiles them.)"""
+    return {
+        v.locale: isinstance(Translations.load(str(translations_dir), [v.locale]), Translations)
+        for v in VARIANTS.values()
+    }
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.group("catalogs")
+    def catalogs() -> None:
+        """UI string catalogs."""
+
+    @catalogs.command("sync")
+    def sync() -> None:
+        """Write translations/zh_Hant from translations/zh_Hans."""
+        directory = current_app.config["TRANSLATIONS_DIR"]
+        hans = read_catalog(po_path(directory, HANS.locale), HANS.locale)
+        target = po_path(directory, HANT.locale)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as f:
+            write_po(f, hant_from_hans(hans, current_app.extensions["converter"]), width=0)
+        click.echo(f"wrote {target}")

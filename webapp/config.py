@@ -1,0 +1,20 @@
+"""Configuration, read only from environment variables (twelve-factor); tests pass a mapping instead."""
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def from_environment() -> dict[str, object]:
+    """The settings a deployment may change, with safe defaults for a single process."""
+    return {
+        # Only signs nothing personal today; a fixed value keeps instances interchangeable behind a balancer.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        "GUIDES_DIR": Path(os.environ.get("GUIDES_DIR", PROJECT_ROOT / "guides")),
+        "TRANSLATIONS_DIR": Path(os.environ.get("TRANSLATIONS_DIR", PROJECT_ROOT / "translations")),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "VARIANT_COOKIE_SECURE": os.environ.get("VARIANT_COOKIE_SECURE", "0") == "1",
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024)),
+    }

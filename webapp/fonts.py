@@ -1,0 +1,29 @@
+"""Find the CJK fonts the pages name and the PDFs embed (Debian's fonts-noto-cjk), through fontconfig."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+REQUIRED_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK TC")
+
+
+def find_fonts(families: tuple[str, ...] = REQUIRED_FAMILIES) -> dict[str, Path | None]:
+    """Each family -> the font file fontconfig has for it, or None when it is not installed."""
+    found: dict[str, Path | None] = dict.fromkeys(families)
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return found
+    listing = subprocess.run(
+        [fc_list, "--format", "%{family}\t%{style}\t%{file}\n"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    ).stdout
+    for line in sorted(listing.splitlines()):
+        names, styles, file = (line.split("\t") + ["", ""])[:3]
+        for family in families:
+            # Any face proves the family is there; the Regular face is the one to name.
+            if family in names.split(",") and (found[family] is None or "Regular" in styles.split(",")):
+                found[family] = Path(file)
+    return found

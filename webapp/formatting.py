@@ -1,0 +1,22 @@
+"""Money, dates and numbers in the reader's locale, through Babel (Flask-Babel picks the locale per request)."""
+
+from datetime import date
+from decimal import Decimal
+
+from flask import Flask
+from flask_babel import format_currency, format_date
+
+
+def money(amount: Decimal | int | str) -> str:
+    """CNY with the variant's symbol and grouping: ¥12,345.60 (zh_Hans), CN¥12,345.60 (zh_Hant)."""
+    return format_currency(Decimal(str(amount)), "CNY")
+
+
+def long_date(day: date) -> str:
+    """2026年11月28日, the long form both locales use."""
+    return format_date(day, format="long")
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(money, "money")
+    app.add_template_filter(long_date, "long_date")

@@ -1,0 +1,67 @@
+"""The two script variants, and which one a request gets."""
+
+from dataclasses import dataclass
+
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+
+
+@dataclass(frozen=True)
+class Variant:
+    code: str  # in URLs and the cookie: zh-hans
+    tag: str  # BCP 47, for <html lang> and hreflang: zh-Hans
+    locale: str  # Babel / gettext: zh_Hans
+
+    def __str__(self) -> str:
+        return self.code
+
+
+HANS = Variant("zh-hans", "zh-Hans", "zh_Hans")
+HANT = Variant("zh-hant", "zh-Hant", "zh_Hant")
+VARIANTS: dict[str, Variant] = {v.code: v for v in (HANS, HANT)}
+DEFAULT = HANS
+COOKIE = "variant"
+
+_TRADITIONAL_REGIONS = {"tw", "hk", "mo"}
+
+
+def script_of(language_tag: str) -> Variant | None:
+    """The variant a Chinese language tag asks for; None for a tag that is not Chinese.
+
+    The script subtag wins (zh-Hans-HK is Simplified); otherwise Taiwan, Hong Kong and Macau read Traditional.
+    Cantonese (yue) is written in Traditional characters in Hong Kong and Macau.
+    """
+    parts = language_tag.strip().lower().replace("_", "-").split("-")
+    if parts[0] not in {"zh", "yue"}:
+        return None
+    if "hant" in parts:
+        return HANT
+    if "hans" in parts:
+        return HANS
+    if parts[0] == "yue" or _TRADITIONAL_REGIONS & set(parts[1:]):
+        return HANT
+    return HANS
+
+
+def from_accept_language(header: str | None) -> Variant | None:
+    """The reader's most preferred Chinese, judged on its own; later plain `zh` fallbacks do not outvote it.
+
+    Werkzeug's best_match would pick zh_Hans for `zh-TW,zh;q=0.9` (it matches the plain `zh` fallback against
+    both of ours and then prefers the first): this walks the reader's list in order of quality instead.
+    """
+    if not header:
+        return None
+    for tag, quality in parse_accept_header(header, LanguageAccept):
+        if quality <= 0:
+            continue
+        variant = script_of(tag)
+        if variant is not None:
+            return variant
+    return None
+
+
+def negotiate(cookie: str | None, accept_language: str | None) -> Variant:
+    """The cookie the reader set by choosing, then the browser's languages, else Simplified."""
+    if cookie in VARIANTS:
+        return VARIANTS[cookie]
+    return from_accept_language(accept_language) or DEFAULT

@@ -1,0 +1,69 @@
+"""The reader's pages: the root redirect, home, and the guides."""
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from webapp.content import Library
+from webapp.variants import COOKIE, VARIANTS, Variant, negotiate
+
+bp = Blueprint("pages", __name__)
+
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def library() -> Library:
+    return current_app.extensions["library"]
+
+
+@bp.url_value_preprocessor
+def pull_variant(endpoint: str | None, values: dict | None) -> None:
+    if values and "v" in values:
+        g.variant = values["v"]
+
+
+@bp.after_app_request
+def remember_variant(response: Response) -> Response:
+    """Reading a page in a variant is choosing it: later visits to / return to it."""
+    variant: Variant | None = g.get("variant")
+    if variant is not None and response.status_code < 400 and request.cookies.get(COOKIE) != variant.code:
+        response.set_cookie(
+            COOKIE,
+            variant.code,
+            max_age=COOKIE_MAX_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["VARIANT_COOKIE_SECURE"],
+        )
+    return response
+
+
+@bp.app_context_processor
+def variant_links() -> dict:
+    """The same page in each variant, for the switch and the hreflang alternates."""
+    variant: Variant | None = g.get("variant")
+    alternates: dict[str, str] = {}
+    if variant is not None and request.endpoint and request.view_args is not None:
+        for other in VARIANTS.values():
+            alternates[other.tag] = url_for(request.endpoint, **{**request.view_args, "v": other})
+    return {"variant": g.get("variant"), "alternates": alternates, "variants": VARIANTS}
+
+
+@bp.get("/")
+def root() -> Response:
+    variant = negotiate(request.cookies.get(COOKIE), request.headers.get("Accept-Language"))
+    response = redirect(url_for("pages.home", v=variant), code=302)
+    response.headers["Vary"] = "Cookie, Accept-Language"
+    return response
+
+
+@bp.get("/<variant:v>/")
+def home(v: Variant) -> str:
+    return render_template("home.html", guides=library().all(v))
+
+
+@bp.get("/<variant:v>/guides/<slug>")
+def guide(v: Variant, slug: str) -> str:
+    found = library().get(slug, v)
+    if found is None:
+        abort(404)
+    return render_template("guide.html", guide=found)
