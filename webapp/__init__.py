@@ -26,8 +26,8 @@ class VariantConverter(BaseConverter):
 
 
 def current_variant() -> Variant:
-    """The variant in the URL; for pages without one (errors, /healthz), the reader's negotiated one."""
-    variant = g.get("variant")
+    """The variant in the URL (even one no route matched); else the reader's negotiated one."""
+    variant = g.get("variant") or VARIANTS.get(request.path.split("/")[1])
     if variant is None:
         variant = negotiate(request.cookies.get(COOKIE), request.headers.get("Accept-Language"))
     return variant

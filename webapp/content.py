@@ -117,7 +117,9 @@ def _sources(meta: dict, path: Path) -> tuple[Source, ...]:
             id=str(raw["id"]), title=str(raw["title"]), status=str(raw["status"]), url=raw.get("url")
         )
         if source.status not in CITABLE_STATUSES:
-            raise ContentError(f"{path}: source {source.id} has status {source.status}; only V and V2 are cited")
+            raise ContentError(
+                f"{path}: source {source.id} has status {source.status}; only V and V2 are cited"
+            )
         sources.append(source)
     ids = [s.id for s in sources]
     if len(set(ids)) != len(ids):
@@ -126,7 +128,7 @@ def _sources(meta: dict, path: Path) -> tuple[Source, ...]:
 
 
 def _check_tokens(tokens: list[Token], sources: tuple[Source, ...], path: Path) -> tuple[Heading, ...]:
-    """Every heading has a stable ASCII id (the same in both variants); every #link lands; every source is cited."""
+    """Each heading has a stable ASCII id (same in both variants), each #link lands, each source is cited."""
     headings: list[Heading] = []
     targets: list[str] = []
     for i, token in enumerate(tokens):

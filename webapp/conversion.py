@@ -1,8 +1,9 @@
 """Simplified -> Traditional conversion of our own text: OpenCC s2tw, a glossary, and inline markers.
 
-`s2tw` converts characters only (Taiwan standard forms) and leaves vocabulary alone, which is what mainland legal
-names need (个人信息保护法 -> 個人信息保護法; `s2twp` would write 個人資訊保護法, a different name). The glossary in
-guides/glossary.yaml pins the few terms OpenCC gets wrong for our text and protects names that must not change.
+`s2tw` converts characters only (Taiwan standard forms) and leaves vocabulary alone, which is what
+mainland legal names need: 个人信息保护法 -> 個人信息保護法, where `s2twp` would write 個人資訊保護法,
+a different name. The glossary in guides/glossary.yaml pins the few terms OpenCC gets wrong for our
+text and protects names that must not change.
 
 Markers, MediaWiki style, for the rare passage that must differ:
   -{zh-hans:简体文字;zh-hant:繁體文字}-   each variant gets its own text, verbatim
@@ -26,7 +27,9 @@ _CHOICE = re.compile(r"^\s*zh-hans\s*:(?P<hans>.*?);\s*zh-hant\s*:(?P<hant>.*?);
 class Glossary:
     overrides: dict[str, str] = field(default_factory=dict)  # simplified term -> its Traditional form
     protected: tuple[str, ...] = ()  # kept exactly as written
-    allowed_in_hant: dict[str, str] = field(default_factory=dict)  # character -> why it is right in Traditional
+    allowed_in_hant: dict[str, str] = field(
+        default_factory=dict
+    )  # character -> why it is right in Traditional
 
     @classmethod
     def load(cls, path: Path) -> "Glossary":

@@ -21,7 +21,7 @@ def find_fonts(families: tuple[str, ...] = REQUIRED_FAMILIES) -> dict[str, Path 
         timeout=30,
     ).stdout
     for line in sorted(listing.splitlines()):
-        names, styles, file = (line.split("\t") + ["", ""])[:3]
+        names, styles, file = ([*line.split("\t"), "", ""])[:3]
         for family in families:
             # Any face proves the family is there; the Regular face is the one to name.
             if family in names.split(",") and (found[family] is None or "Regular" in styles.split(",")):

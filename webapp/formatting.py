@@ -1,7 +1,7 @@
-"""Money, dates and numbers in the reader's locale, through Babel (Flask-Babel picks the locale per request)."""
+"""Money, dates and numbers in the reader's locale, through Babel (Flask-Babel picks it per request)."""
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask
 from flask_babel import format_currency, format_date
@@ -9,7 +9,9 @@ from flask_babel import format_currency, format_date
 
 def money(amount: Decimal | int | str) -> str:
     """CNY with the variant's symbol and grouping: ¥12,345.60 (zh_Hans), CN¥12,345.60 (zh_Hant)."""
-    return format_currency(Decimal(str(amount)), "CNY")
+    # Babel would round half-even; our money rule is half-up to the fen, done here before formatting.
+    fen = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return format_currency(fen, "CNY")
 
 
 def long_date(day: date) -> str:

@@ -10,4 +10,5 @@ def init_app(app: Flask) -> None:
         from webapp import current_variant
 
         g.variant = current_variant()
+        g.error = True
         return render_template("error.html", error=error), error.code or 500

@@ -39,13 +39,23 @@ def remember_variant(response: Response) -> Response:
 
 @bp.app_context_processor
 def variant_links() -> dict:
-    """The same page in each variant, for the switch and the hreflang alternates."""
+    """The same page in each variant: the switch, and the hreflang alternates of a real page.
+
+    An error page has no same page elsewhere, so its switch leads to the other variant's home.
+    """
     variant: Variant | None = g.get("variant")
     alternates: dict[str, str] = {}
-    if variant is not None and request.endpoint and request.view_args is not None:
-        for other in VARIANTS.values():
-            alternates[other.tag] = url_for(request.endpoint, **{**request.view_args, "v": other})
-    return {"variant": g.get("variant"), "alternates": alternates, "variants": VARIANTS}
+    switch: dict[str, str] = {}
+    if variant is not None:
+        if g.get("error") or not request.endpoint or request.view_args is None:
+            switch = {other.tag: url_for("pages.home", v=other) for other in VARIANTS.values()}
+        else:
+            alternates = {
+                other.tag: url_for(request.endpoint, **{**request.view_args, "v": other})
+                for other in VARIANTS.values()
+            }
+            switch = alternates
+    return {"variant": variant, "alternates": alternates, "switch_links": switch}
 
 
 @bp.get("/")

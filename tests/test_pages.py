@@ -1,0 +1,128 @@
+"""Every page in both variants, through the Flask test client."""
+
+import re
+
+import pytest
+
+from tests.conftest import GUIDE_SLUG, links
+
+PAGES = ["/{v}/", f"/{{v}}/guides/{GUIDE_SLUG}"]
+VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
+OTHER = {"zh-hans": "zh-hant", "zh-hant": "zh-hans"}
+
+
+@pytest.mark.parametrize("code", VARIANTS)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_is_served_in_its_variant(client, page: str, code: str) -> None:
+    response = client.get(page.format(v=code))
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert f'<html lang="{VARIANTS[code]}">' in response.text
+
+
+@pytest.mark.parametrize("code", VARIANTS)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_has_hreflang_alternates_for_both_variants(client, page: str, code: str) -> None:
+    html = client.get(page.format(v=code)).text
+    for other_code, tag in VARIANTS.items():
+        assert f'<link rel="alternate" hreflang="{tag}" href="{page.format(v=other_code)}">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="/">' in html
+
+
+@pytest.mark.parametrize("code", VARIANTS)
+@pytest.mark.parametrize("page", PAGES)
+def test_variant_switch_keeps_the_reader_on_the_same_page(client, page: str, code: str) -> None:
+    html = client.get(page.format(v=code)).text
+    switch = re.search(r'<a class="variant-switch" href="([^"]+)" hreflang="([^"]+)" lang="([^"]+)">', html)
+    assert switch is not None
+    assert switch.group(1) == page.format(v=OTHER[code])
+    assert switch.group(2) == switch.group(3) == VARIANTS[OTHER[code]]
+
+
+def test_switch_label_is_in_the_readers_script(client) -> None:
+    assert "繁體中文</a>" in client.get("/zh-hans/").text
+    assert "簡體中文</a>" in client.get("/zh-hant/").text
+
+
+@pytest.mark.parametrize("code", VARIANTS)
+def test_guide_has_a_table_of_contents_with_an_anchor_per_section(client, code: str) -> None:
+    html = client.get(f"/{code}/guides/{GUIDE_SLUG}").text
+    body = html[html.index('<div class="guide-body">') :]
+    section_ids = re.findall(r'<h2 id="([a-z0-9-]+)">', body)
+    toc = html[html.index('<nav class="toc"') : html.index("</nav>", html.index('<nav class="toc"'))]
+    assert len(section_ids) >= 10
+    assert re.findall(r'href="#([a-z0-9-]+)"', toc) == [s for s in section_ids if s != "sources-heading"]
+
+
+def test_section_anchors_are_the_same_in_both_variants(client) -> None:
+    ids = [
+        re.findall(r' id="([a-z0-9-]+)"', client.get(f"/{code}/guides/{GUIDE_SLUG}").text)
+        for code in VARIANTS
+    ]
+    assert ids[0] == ids[1]
+
+
+def test_home_links_to_the_guide_and_its_main_questions(client) -> None:
+    html = client.get("/zh-hans/").text
+    assert f'href="/zh-hans/guides/{GUIDE_SLUG}"' in html
+    assert f'href="/zh-hans/guides/{GUIDE_SLUG}#home-visits"' in html
+    assert "会有人上门催收吗？" in html
+
+
+@pytest.mark.parametrize("code", VARIANTS)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_makes_no_third_party_requests_and_has_no_inline_script(client, page: str, code: str) -> None:
+    html = client.get(page.format(v=code)).text
+    assert "<script" not in html
+    assert " style=" not in html and "<style" not in html
+    for url in links(html, "src") + re.findall(r'<link [^>]*href="([^"]*)"', html):
+        assert url.startswith("/") and not url.startswith("//"), url
+
+
+def test_guide_shows_sources_and_not_legal_advice_line(client) -> None:
+    html = client.get(f"/zh-hans/guides/{GUIDE_SLUG}").text
+    assert '<li id="src-civil-code">' in html
+    assert "已对照法律原文核对。" in html
+    assert "依据官方转载或新闻报道核对，尚未对照原文。" in html
+    assert "不是法律意见。最后核对于2026年11月28日" in html
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "text"),
+    [
+        ("/zh-hans/guides/no-such-guide", "zh-Hans", "找不到这个页面"),
+        ("/zh-hant/guides/no-such-guide", "zh-Hant", "找不到這個頁面"),
+        ("/zh-hant/no-such-page", "zh-Hant", "找不到這個頁面"),
+        ("/en/", "zh-Hans", "找不到这个页面"),
+        ("/zh-HANT/", "zh-Hans", "找不到这个页面"),
+    ],
+)
+def test_unknown_page_is_a_404_in_the_readers_variant(client, path: str, lang: str, text: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert f'<html lang="{lang}">' in response.text
+    assert text in response.text
+
+
+def test_unknown_variant_404_follows_the_browser_language(client) -> None:
+    response = client.get("/fr/guides/x", headers={"Accept-Language": "zh-TW,zh;q=0.9"})
+    assert response.status_code == 404
+    assert '<html lang="zh-Hant">' in response.text
+
+
+def test_error_page_switch_leads_to_the_other_variants_home(client) -> None:
+    html = client.get("/zh-hant/guides/no-such-guide").text
+    assert '<a class="variant-switch" href="/zh-hans/"' in html
+    assert 'hreflang="zh-Hans" href' not in html  # no alternates for a page that does not exist
+
+
+def test_wrong_method_is_a_405_page_not_a_500(client) -> None:
+    response = client.post(f"/zh-hans/guides/{GUIDE_SLUG}")
+    assert response.status_code == 405
+    assert "这个页面不能这样打开" in response.text
+
+
+def test_stylesheet_is_served(client) -> None:
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    assert "prefers-color-scheme: dark" in response.text
