@@ -25,6 +25,11 @@ def section(anchor: str) -> str:
     return rest[: end.start()] if end else rest
 
 
+def missing_words(anchor: str, words: list[str]) -> list[str]:
+    text = section(anchor)
+    return [w for w in words if w not in text]
+
+
 # The seed article's points (../shared/seed), each with the words that show the guide covers it.
 SEED_POINTS = {
     "platform background: part of 58同城, big-data credit assessment": ("about-58", ["58同城", "大数据"]),
@@ -83,16 +88,12 @@ KEY_FACTS = {
 
 @pytest.mark.parametrize(("point", "where"), SEED_POINTS.items(), ids=list(SEED_POINTS))
 def test_guide_covers_seed_point(point: str, where: tuple[str, list[str]]) -> None:
-    anchor, words = where
-    text = section(anchor)
-    assert [w for w in words if w not in text] == [], point
+    assert missing_words(*where) == [], point
 
 
 @pytest.mark.parametrize(("fact", "where"), KEY_FACTS.items(), ids=list(KEY_FACTS))
 def test_guide_states_key_fact(fact: str, where: tuple[str, list[str]]) -> None:
-    anchor, words = where
-    text = section(anchor)
-    assert [w for w in words if w not in text] == [], fact
+    assert missing_words(*where) == [], fact
 
 
 # U facts and myths: they may be named only where the guide says they are wrong or unconfirmed.

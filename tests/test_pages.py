@@ -9,10 +9,10 @@ from tests.conftest import GUIDE_SLUG, links
 PAGES = ["/{v}/", f"/{{v}}/guides/{GUIDE_SLUG}"]
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 OTHER = {"zh-hans": "zh-hant", "zh-hant": "zh-hans"}
+every_page = pytest.mark.parametrize(("page", "code"), [(page, code) for page in PAGES for code in VARIANTS])
 
 
-@pytest.mark.parametrize("code", VARIANTS)
-@pytest.mark.parametrize("page", PAGES)
+@every_page
 def test_page_is_served_in_its_variant(client, page: str, code: str) -> None:
     response = client.get(page.format(v=code))
     assert response.status_code == 200
@@ -20,8 +20,7 @@ def test_page_is_served_in_its_variant(client, page: str, code: str) -> None:
     assert f'<html lang="{VARIANTS[code]}">' in response.text
 
 
-@pytest.mark.parametrize("code", VARIANTS)
-@pytest.mark.parametrize("page", PAGES)
+@every_page
 def test_page_has_hreflang_alternates_for_both_variants(client, page: str, code: str) -> None:
     html = client.get(page.format(v=code)).text
     for other_code, tag in VARIANTS.items():
@@ -29,8 +28,7 @@ def test_page_has_hreflang_alternates_for_both_variants(client, page: str, code:
     assert '<link rel="alternate" hreflang="x-default" href="/">' in html
 
 
-@pytest.mark.parametrize("code", VARIANTS)
-@pytest.mark.parametrize("page", PAGES)
+@every_page
 def test_variant_switch_keeps_the_reader_on_the_same_page(client, page: str, code: str) -> None:
     html = client.get(page.format(v=code)).text
     switch = re.search(r'<a class="variant-switch" href="([^"]+)" hreflang="([^"]+)" lang="([^"]+)">', html)
@@ -69,8 +67,7 @@ def test_home_links_to_the_guide_and_its_main_questions(client) -> None:
     assert "会有人上门催收吗？" in html
 
 
-@pytest.mark.parametrize("code", VARIANTS)
-@pytest.mark.parametrize("page", PAGES)
+@every_page
 def test_page_makes_no_third_party_requests_and_has_no_inline_script(client, page: str, code: str) -> None:
     html = client.get(page.format(v=code)).text
     assert "<script" not in html
