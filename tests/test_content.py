@@ -176,9 +176,7 @@ def test_guide_contains_no_phone_numbers_or_links_to_other_sites() -> None:
 def write_guide(root: Path, front: str, body: str) -> Path:
     folder = root / "a-guide"
     folder.mkdir(parents=True)
-    (folder / "guide.md").write_text(
-        f"---\n{textwrap.dedent(front)}---\n{textwrap.dedent(body)}", encoding="utf-8"
-    )
+    (folder / "guide.md").write_text(f"---\n{textwrap.dedent(front)}---\n{textwrap.dedent(body)}", encoding="utf-8")
     (root / "glossary.yaml").write_text("", encoding="utf-8")
     return root
 
@@ -211,9 +209,7 @@ def test_loader_refuses_bad_content(tmp_path: Path, front: str, body: str, error
 
 
 def test_raw_html_in_content_is_escaped_not_rendered(tmp_path: Path) -> None:
-    root = write_guide(
-        tmp_path, FRONT.format(status="V"), "{#a}\n## 问\n\n<script>x</script>见[法](#src-law)。\n"
-    )
+    root = write_guide(tmp_path, FRONT.format(status="V"), "{#a}\n## 问\n\n<script>x</script>见[法](#src-law)。\n")
     guide = load_library(root, Converter(Glossary()), "").all(__import__("webapp.variants").variants.HANS)[0]
     assert "<script>" not in guide.html
     assert "&lt;script&gt;" in guide.html

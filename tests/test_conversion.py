@@ -33,10 +33,7 @@ def test_every_glossary_override_is_in_the_golden_list(converter: Converter) -> 
 
 def test_law_names_keep_mainland_vocabulary_in_a_sentence(converter: Converter) -> None:
     text = "依据《个人信息保护法》，你可以要求删除个人信息，也可以拒绝发短信的骚扰。"
-    assert (
-        converter.convert(text, HANT)
-        == "依據《個人信息保護法》，你可以要求刪除個人信息，也可以拒絕發短信的騷擾。"
-    )
+    assert converter.convert(text, HANT) == "依據《個人信息保護法》，你可以要求刪除個人信息，也可以拒絕發短信的騷擾。"
 
 
 def test_s2twp_would_rename_the_law_which_is_why_we_use_s2tw() -> None:

@@ -22,9 +22,7 @@ HANS_PAGES = [p.replace("zh-hant", "zh-hans") for p in HANT_PAGES]
 
 def source_msgids() -> set[str]:
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
-    found = extract_from_dir(
-        str(ROOT / "webapp"), method_map, keywords={"_": None, "gettext": None, "_l": None}
-    )
+    found = extract_from_dir(str(ROOT / "webapp"), method_map, keywords={"_": None, "gettext": None, "_l": None})
     return {message for _, _, message, _, _ in found}
 
 

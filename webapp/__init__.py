@@ -1,15 +1,17 @@
 """逾期应对指南: the Flask application factory."""
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, request
 from flask_babel import Babel
 from werkzeug.routing import BaseConverter
 
-from webapp import catalogs, config, fonts, formatting
+from webapp import catalogs, config, fonts, formatting, guide_pdfs
 from webapp.content import load_library
 from webapp.conversion import Converter, Glossary
+from webapp.pdf import PdfRenderer
 from webapp.variants import COOKIE, VARIANTS, Variant, negotiate
 
 
@@ -33,6 +35,35 @@ def current_variant() -> Variant:
     return variant
 
 
+# The embedded fonts: Simplified and Traditional glyph forms of Noto Sans CJK (Debian's fonts-noto-cjk).
+PDF_FONT_FAMILIES = {"zh-Hans": "Noto Sans CJK SC", "zh-Hant": "Noto Sans CJK TC"}
+
+
+def init_pdfs(app: Flask) -> None:
+    missing = [family for family, path in app.extensions["fonts"].items() if path is None]
+    if missing:
+        raise RuntimeError(
+            f"Fonts not found: {', '.join(missing)}. Install Debian's fonts-noto-cjk (make run does), "
+            "then start again. PDFs would otherwise fall back to fonts without Chinese glyphs."
+        )
+    renderer = PdfRenderer(
+        Path(app.static_folder or ""),
+        [Path(app.static_folder or "") / "css" / "print.css"],
+        guide_pdfs.variant_css(app, PDF_FONT_FAMILIES),
+        max_pages=app.config["PDF_MAX_PAGES"],
+        time_limit=app.config["PDF_TIME_LIMIT"],
+        max_concurrent=app.config["PDF_MAX_CONCURRENT"],
+    )
+    renderer.warm_up()
+    app.extensions["pdf_renderer"] = renderer
+    pdfs = guide_pdfs.GuidePdfs(app, renderer)
+    app.extensions["guide_pdfs"] = pdfs
+    guide_pdfs.register_cli(app)
+    if app.config["PDF_PRERENDER"]:
+        library = app.extensions["library"]
+        pdfs.prerender([guide for v in VARIANTS.values() for guide in library.all(v)])
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(config.from_environment())
@@ -54,6 +85,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     Babel(app, locale_selector=lambda: current_variant().locale)
     formatting.init_app(app)
     catalogs.register_cli(app)
+    init_pdfs(app)
 
     from webapp.views import errors, health, pages
 

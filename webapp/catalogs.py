@@ -49,9 +49,7 @@ def drift(translations_dir: Path, converter: Converter) -> list[str]:
     actual = read_catalog(po_path(translations_dir, HANT.locale), HANT.locale)
     ids = {m.id for m in expected if m.id} | {m.id for m in actual if m.id}
     return sorted(
-        str(i)
-        for i in ids
-        if (expected.get(i) and expected.get(i).string) != (actual.get(i) and actual.get(i).string)
+        str(i) for i in ids if (expected.get(i) and expected.get(i).string) != (actual.get(i) and actual.get(i).string)
     )
 
 

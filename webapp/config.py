@@ -17,4 +17,9 @@ def from_environment() -> dict[str, object]:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "VARIANT_COOKIE_SECURE": os.environ.get("VARIANT_COOKIE_SECURE", "0") == "1",
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024)),
+        # Guide PDFs are rendered at start-up (once, in gunicorn's master with preload_app) unless this is 0.
+        "PDF_PRERENDER": os.environ.get("PDF_PRERENDER", "1") == "1",
+        "PDF_MAX_PAGES": int(os.environ.get("PDF_MAX_PAGES", 40)),
+        "PDF_TIME_LIMIT": float(os.environ.get("PDF_TIME_LIMIT", 20)),
+        "PDF_MAX_CONCURRENT": int(os.environ.get("PDF_MAX_CONCURRENT", 2)),
     }

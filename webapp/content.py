@@ -84,15 +84,11 @@ class Library:
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False}).enable("table").use(attrs_block_plugin)
 
-    def table_open(
-        renderer: object, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
-    ) -> str:
+    def table_open(renderer: object, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         # Wide tables scroll inside their own box on a 360 px screen instead of widening the page.
         return '<div class="table-wrap" tabindex="0">' + md.renderer.renderToken(tokens, idx, options, env)
 
-    def table_close(
-        renderer: object, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
-    ) -> str:
+    def table_close(renderer: object, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return md.renderer.renderToken(tokens, idx, options, env) + "</div>"
 
     md.add_render_rule("table_open", table_open)
@@ -113,13 +109,9 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
 def _sources(meta: dict, path: Path) -> tuple[Source, ...]:
     sources = []
     for raw in meta.get("sources") or []:
-        source = Source(
-            id=str(raw["id"]), title=str(raw["title"]), status=str(raw["status"]), url=raw.get("url")
-        )
+        source = Source(id=str(raw["id"]), title=str(raw["title"]), status=str(raw["status"]), url=raw.get("url"))
         if source.status not in CITABLE_STATUSES:
-            raise ContentError(
-                f"{path}: source {source.id} has status {source.status}; only V and V2 are cited"
-            )
+            raise ContentError(f"{path}: source {source.id} has status {source.status}; only V and V2 are cited")
         sources.append(source)
     ids = [s.id for s in sources]
     if len(set(ids)) != len(ids):
@@ -166,9 +158,7 @@ def load_guide(folder: Path, converter: Converter, variant: Variant, fingerprint
     def conv(text: str) -> str:
         return converter.convert(text, variant)
 
-    sources = tuple(
-        Source(id=s.id, title=conv(s.title), status=s.status, url=s.url) for s in _sources(meta, path)
-    )
+    sources = tuple(Source(id=s.id, title=conv(s.title), status=s.status, url=s.url) for s in _sources(meta, path))
     md = _markdown()
     tokens = md.parse(conv(body))
     toc = _check_tokens(tokens, sources, path)
@@ -193,9 +183,7 @@ def load_library(guides_dir: Path, converter: Converter, glossary_text: str) -> 
         if not _SLUG.match(folder.name):
             raise ContentError(f"{folder}: a guide folder name is its URL slug: lowercase ASCII and hyphens")
         digest = hashlib.sha256((folder / GUIDE_FILE).read_bytes() + glossary_text.encode()).hexdigest()
-        guides[folder.name] = {
-            v.code: load_guide(folder, converter, v, digest[:16]) for v in VARIANTS.values()
-        }
+        guides[folder.name] = {v.code: load_guide(folder, converter, v, digest[:16]) for v in VARIANTS.values()}
     if not guides:
         raise ContentError(f"{guides_dir}: no guides found")
     return Library(guides)

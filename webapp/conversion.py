@@ -27,9 +27,7 @@ _CHOICE = re.compile(r"^\s*zh-hans\s*:(?P<hans>.*?);\s*zh-hant\s*:(?P<hant>.*?);
 class Glossary:
     overrides: dict[str, str] = field(default_factory=dict)  # simplified term -> its Traditional form
     protected: tuple[str, ...] = ()  # kept exactly as written
-    allowed_in_hant: dict[str, str] = field(
-        default_factory=dict
-    )  # character -> why it is right in Traditional
+    allowed_in_hant: dict[str, str] = field(default_factory=dict)  # character -> why it is right in Traditional
 
     @classmethod
     def load(cls, path: Path) -> "Glossary":
@@ -85,8 +83,4 @@ class Converter:
 
     def simplified_leftovers(self, text: str) -> set[str]:
         """Characters in Traditional text that s2tw would still change, less the reviewed allowlist."""
-        return {
-            ch
-            for ch in set(text)
-            if ch not in self.glossary.allowed_in_hant and self._opencc.convert(ch) != ch
-        }
+        return {ch for ch in set(text) if ch not in self.glossary.allowed_in_hant and self._opencc.convert(ch) != ch}

@@ -1,7 +1,17 @@
 """The reader's pages: the root redirect, home, and the guides."""
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from werkzeug.wrappers import Response
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from webapp.content import Library
 from webapp.variants import COOKIE, VARIANTS, Variant, negotiate
@@ -46,13 +56,12 @@ def variant_links() -> dict:
     variant: Variant | None = g.get("variant")
     alternates: dict[str, str] = {}
     switch: dict[str, str] = {}
-    if variant is not None:
+    if variant is not None and has_request_context():
         if g.get("error") or not request.endpoint or request.view_args is None:
             switch = {other.tag: url_for("pages.home", v=other) for other in VARIANTS.values()}
         else:
             alternates = {
-                other.tag: url_for(request.endpoint, **{**request.view_args, "v": other})
-                for other in VARIANTS.values()
+                other.tag: url_for(request.endpoint, **{**request.view_args, "v": other}) for other in VARIANTS.values()
             }
             switch = alternates
     return {"variant": variant, "alternates": alternates, "switch_links": switch}
@@ -77,3 +86,17 @@ def guide(v: Variant, slug: str) -> str:
     if found is None:
         abort(404)
     return render_template("guide.html", guide=found)
+
+
+@bp.get("/<variant:v>/guides/<slug>.pdf")
+def guide_pdf(v: Variant, slug: str) -> Response:
+    found = library().get(slug, v)
+    if found is None:
+        abort(404)
+    pdf = current_app.extensions["guide_pdfs"].get(found)
+    response = Response(pdf.data, mimetype="application/pdf")
+    response.set_etag(pdf.etag)
+    response.last_modified = pdf.last_modified
+    response.headers["Content-Disposition"] = pdf.content_disposition
+    response.cache_control.no_cache = True  # revalidate: a new content version must reach readers
+    return response.make_conditional(request)

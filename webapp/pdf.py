@@ -1,0 +1,169 @@
+"""The one place that calls WeasyPrint.
+
+A `PdfRenderer` is made once per process: it parses the print stylesheets and sets up the FontConfiguration
+once, renders a warm-up page, and then turns HTML strings into PDF bytes under these rules:
+
+- Resources come only from the app's own static folder, through `BundledFilesFetcher`; file://, http(s) (loopback
+  included) and large data: URLs are refused, so a document cannot read local files or reach any server.
+- No presentational hints, no attachments; the PDF is tagged (PDF/UA-1) and carries title, language and dates.
+- Embedded fonts are re-subset compactly after WeasyPrint writes them (see pdf_fonts.py).
+- A page limit and a time limit. WeasyPrint has no timeout of its own; it reports each step and each page it lays
+  out to the `weasyprint.progress` logger, and a filter there stops the render (per thread) once the deadline
+  passes or a page past the limit is started. The page count is checked again after `render()` and before
+  `write_pdf()`.
+- At most `max_concurrent` renders at a time in a process; more wait their turn.
+"""
+
+import logging
+import mimetypes
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML, URLFetcher
+from weasyprint.logger import PROGRESS_LOGGER
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcherResponse
+
+from webapp.pdf_fonts import compact_fonts as compact_fonts_finisher
+
+# Documents are rendered as if they lived here; `.invalid` can never resolve, so even a bug cannot make a request.
+BASE_URL = "https://app.invalid/"
+STATIC_PREFIX = BASE_URL + "static/"
+MAX_DATA_URL = 4096  # characters; enough for a tiny inline icon, not for smuggling a large payload
+
+
+class PdfRefused(Exception):
+    """A render that was stopped on purpose; the message is for logs, not for readers."""
+
+
+class PdfTooLong(PdfRefused):
+    pass
+
+
+class PdfTooSlow(PdfRefused):
+    pass
+
+
+class BundledFilesFetcher(URLFetcher):
+    """Serves files under the app's static folder and refuses every other URL."""
+
+    def __init__(self, static_dir: Path) -> None:
+        super().__init__(timeout=1, allowed_protocols={"data"}, allow_redirects=False)
+        self._root = static_dir.resolve()
+        self.refused: list[str] = []  # what was asked for and refused, for tests and debugging
+        self._lock = threading.Lock()
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        if url.startswith(STATIC_PREFIX):
+            relative = unquote(urlsplit(url).path).removeprefix("/static/")
+            path = (self._root / relative).resolve()
+            if path.is_relative_to(self._root) and path.is_file():
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+        elif url.startswith("data:") and len(url) <= MAX_DATA_URL:
+            return super().fetch(url, headers)
+        with self._lock:
+            self.refused.append(url[:200])
+        raise ValueError(f"refused by the PDF fetcher: {url[:80]}")
+
+
+_limits = threading.local()
+
+
+class _LimitsFilter(logging.Filter):
+    """Raises inside WeasyPrint's own progress reports when the current render is over its limits."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        limits: _Limits | None = getattr(_limits, "current", None)
+        if limits is not None:
+            if time.monotonic() > limits.deadline:
+                raise PdfTooSlow(f"render took longer than {limits.seconds} s")
+            if "Creating layout - Page" in str(record.msg) and record.args:
+                page = record.args[0] if isinstance(record.args, tuple) else 0
+                if isinstance(page, int) and page > limits.max_pages:
+                    raise PdfTooLong(f"document is longer than {limits.max_pages} pages")
+        return False  # progress messages are never printed
+
+
+@dataclass(frozen=True)
+class _Limits:
+    deadline: float
+    seconds: float
+    max_pages: int
+
+
+PROGRESS_LOGGER.setLevel(logging.INFO)
+PROGRESS_LOGGER.propagate = False
+PROGRESS_LOGGER.addFilter(_LimitsFilter())
+
+
+@contextmanager
+def _within(max_pages: int, seconds: float) -> Iterator[None]:
+    _limits.current = _Limits(deadline=time.monotonic() + seconds, seconds=seconds, max_pages=max_pages)
+    try:
+        yield
+    finally:
+        _limits.current = None
+
+
+class PdfRenderer:
+    def __init__(
+        self,
+        static_dir: Path,
+        stylesheets: list[Path],
+        variant_css: dict[str, str],
+        *,
+        max_pages: int = 40,
+        time_limit: float = 20.0,
+        max_concurrent: int = 2,
+        compact_fonts: bool = True,
+    ) -> None:
+        self._finisher = compact_fonts_finisher if compact_fonts else None
+        self.fetcher = BundledFilesFetcher(static_dir)
+        self.font_config = FontConfiguration()
+        self.max_pages = max_pages
+        self.time_limit = time_limit
+        self._slots = threading.BoundedSemaphore(max_concurrent)
+        self._stylesheets = [
+            CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config) for path in stylesheets
+        ]
+        self._variant_css = {
+            tag: CSS(string=css, base_url=BASE_URL, url_fetcher=self.fetcher, font_config=self.font_config)
+            for tag, css in variant_css.items()
+        }
+
+    def render(
+        self, html: str, variant_tag: str, *, max_pages: int | None = None, identifier: bytes | None = None
+    ) -> bytes:
+        """HTML -> PDF bytes, or PdfRefused. `identifier` makes the output the same bytes for the same input."""
+        max_pages = max_pages or self.max_pages
+        stylesheets = [*self._stylesheets, self._variant_css[variant_tag]]
+        with self._slots, _within(max_pages, self.time_limit):
+            document = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher).render(
+                font_config=self.font_config,
+                stylesheets=stylesheets,
+                presentational_hints=False,
+                pdf_tags=True,
+            )
+            if len(document.pages) > max_pages:
+                raise PdfTooLong(f"document has {len(document.pages)} pages, more than {max_pages}")
+            return document.write_pdf(
+                pdf_variant="pdf/ua-1",
+                pdf_identifier=identifier,
+                attachments=[],
+                uncompressed_pdf=False,
+                finisher=self._finisher,
+            )
+
+    def warm_up(self) -> None:
+        """Load the fonts and lay out a page once, so the first reader does not wait for it."""
+        for tag in self._variant_css:
+            self.render(
+                f'<html lang="{tag}"><head><title>warm-up</title></head><body><p>预热 預熱 0123</p></body></html>',
+                tag,
+            )
