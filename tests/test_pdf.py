@@ -300,3 +300,30 @@ def test_renderer_still_works_after_a_refused_render(app) -> None:
     with pytest.raises(PdfTooLong):
         renderer.render(long_document(60), "zh-Hans", max_pages=1)
     assert pdftotext(renderer.render(long_document(1), "zh-Hans")).count("第0节") == 1
+
+
+def structure_roles(pdf: bytes) -> set[str]:
+    roles: set[str] = set()
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, dict):
+            if "/S" in node:
+                roles.add(str(node["/S"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"])
+    return roles
+
+
+def test_pdf_is_tagged_for_screen_readers(guide_pdfs) -> None:
+    root = pypdf.PdfReader(io.BytesIO(guide_pdfs["zh-hant"])).trailer["/Root"]
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert b"pdfuaid" in root["/Metadata"].get_object().get_data()
+    assert {"/H1", "/H2", "/H3", "/P", "/L", "/LI", "/Table", "/TH", "/TD", "/Link"} <= structure_roles(
+        guide_pdfs["zh-hant"]
+    )
