@@ -8,7 +8,7 @@ from flask import Flask, g, request
 from flask_babel import Babel
 from werkzeug.routing import BaseConverter
 
-from webapp import catalogs, config, fonts, formatting, guide_pdfs
+from webapp import assets, catalogs, config, fonts, formatting, guide_pdfs, http_caching, pwa
 from webapp.content import load_library
 from webapp.conversion import Converter, Glossary
 from webapp.pdf import PdfRenderer
@@ -89,7 +89,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from webapp.views import errors, health, pages
 
+    http_caching.init_app(app)
+    assets.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
+    pwa.init_app(app)
     errors.init_app(app)
+    pwa.build_at_startup(app)
     return app

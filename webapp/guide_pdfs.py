@@ -72,8 +72,12 @@ class GuidePdfs:
                 self._cache[key] = self._render(guide)
             return self._cache[key]
 
+    def etag(self, guide: Guide) -> str:
+        """Known without rendering: the same in every process for the same content and print setup."""
+        return hashlib.sha256(f"{guide.version}/{self.fingerprint}/{guide.variant.code}".encode()).hexdigest()[:24]
+
     def _render(self, guide: Guide) -> GuidePdf:
-        etag = hashlib.sha256(f"{guide.version}/{self.fingerprint}/{guide.variant.code}".encode()).hexdigest()[:24]
+        etag = self.etag(guide)
         data = self._renderer.render(self.html(guide), guide.variant.tag, identifier=etag.encode())
         ascii_name = f"{guide.slug}-{guide.variant.code}.pdf"
         return GuidePdf(

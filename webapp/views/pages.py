@@ -25,7 +25,7 @@ def library() -> Library:
     return current_app.extensions["library"]
 
 
-@bp.url_value_preprocessor
+@bp.app_url_value_preprocessor
 def pull_variant(endpoint: str | None, values: dict | None) -> None:
     if values and "v" in values:
         g.variant = values["v"]

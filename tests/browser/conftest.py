@@ -1,0 +1,160 @@
+"""Real Chromium (Debian's /usr/bin/chromium) driven by Playwright against the app on a free loopback port."""
+
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from tests.conftest import ROOT
+from webapp import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass  # nothing about requests is logged, as in production
+
+
+class LiveServer:
+    """The app on 127.0.0.1:<free port>. `deploy()` swaps in a new app; `stop()`/`start()` cut the network."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.port = 0
+        self._server: BaseWSGIServer | None = None
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _wsgi(self, environ: dict, start_response: Callable) -> Any:
+        return self.app(environ, start_response)
+
+    def start(self) -> None:
+        self._server = make_server("127.0.0.1", self.port, self._wsgi, threaded=True, request_handler=_Quiet)
+        self.port = self._server.server_port
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def deploy(self, app: Flask) -> None:
+        self.app = app
+
+
+@pytest.fixture
+def guides_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "guides"
+    shutil.copytree(ROOT / "guides", target)
+    return target
+
+
+@pytest.fixture
+def server(guides_dir: Path) -> Iterator[LiveServer]:
+    live = LiveServer(create_app({"PDF_PRERENDER": False, "GUIDES_DIR": guides_dir}))
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def profile_context(playwright: Playwright, server: LiveServer, tmp_path: Path) -> Iterator[BrowserContext]:
+    """A persistent (non-incognito) profile, as a reader's browser is: needed where Chromium checks install."""
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport={"width": 360, "height": 740}
+    )
+    outside = watch_origin(context, server)
+    yield context
+    context.close()
+    assert outside == [], f"requests left the origin: {outside}"
+
+
+def watch_origin(context: BrowserContext, server: LiveServer) -> list[str]:
+    outside: list[str] = []
+    context.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith((server.url + "/", "data:", "blob:")) else outside.append(request.url)
+        ),
+    )
+    return outside
+
+
+@pytest.fixture
+def context(browser: Browser, server: LiveServer) -> Iterator[BrowserContext]:
+    """A fresh profile per test; every request it makes is checked to stay on the app's origin."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, service_workers="allow")
+    outside = watch_origin(context, server)
+    yield context
+    context.close()
+    assert outside == [], f"requests left the origin: {outside}"
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+def wait_until_offline_ready(page: Page) -> None:
+    """The page is controlled and this version's precache and the reader's PDFs are stored."""
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+    # wait_for_function would take an async predicate's Promise as truthy at once: poll from here instead.
+    deadline = time.monotonic() + 15
+    while not page.evaluate(
+        """async () => {
+            const pdfs = (await caches.keys()).find((n) => n.startsWith("pdfs-"));
+            return Boolean(pdfs) && (await (await caches.open(pdfs)).keys()).length > 0;
+        }"""
+    ):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the service worker did not finish storing the pages and PDFs")
+        page.wait_for_timeout(100)
+
+
+def go_offline(context: BrowserContext, server: LiveServer) -> None:
+    """No network at all: the server is gone (connections refused) and the browser reports offline."""
+    server.stop()
+    context.set_offline(True)
+
+
+def go_online(context: BrowserContext, server: LiveServer) -> None:
+    server.start()
+    context.set_offline(False)

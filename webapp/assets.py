@@ -1,0 +1,56 @@
+"""Fingerprinted static files: /assets/css/site.<hash>.css, immutable for a year, safe for any CDN.
+
+The hash is of the file's bytes, so a changed file gets a new URL and nothing stale can be served under the old
+one. Templates call `asset_url("css/site.css")`.
+"""
+
+import hashlib
+from pathlib import Path, PurePosixPath
+
+from flask import Blueprint, Flask, abort, current_app, send_from_directory
+from werkzeug.wrappers import Response
+
+YEAR = 365 * 24 * 3600
+bp = Blueprint("assets", __name__)
+
+
+class Assets:
+    def __init__(self, static_dir: Path) -> None:
+        self.static_dir = static_dir
+        self.digests: dict[str, str] = {}  # "css/site.css" -> "3f2a9c1e0b"
+        self._by_url_name: dict[str, str] = {}  # "css/site.3f2a9c1e0b.css" -> "css/site.css"
+        for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
+            name = path.relative_to(static_dir).as_posix()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            self.digests[name] = digest
+            self._by_url_name[self._hashed(name, digest)] = name
+
+    @staticmethod
+    def _hashed(name: str, digest: str) -> str:
+        path = PurePosixPath(name)
+        return str(path.with_name(f"{path.stem}.{digest}{path.suffix}"))
+
+    def url(self, name: str) -> str:
+        return f"/assets/{self._hashed(name, self.digests[name])}"
+
+    def resolve(self, url_name: str) -> str | None:
+        return self._by_url_name.get(url_name)
+
+
+@bp.get("/assets/<path:url_name>")
+def asset(url_name: str) -> Response:
+    assets: Assets = current_app.extensions["assets"]
+    name = assets.resolve(url_name)
+    if name is None:
+        abort(404)
+    response = send_from_directory(assets.static_dir, name, max_age=YEAR, etag=False, conditional=False)
+    response.cache_control.immutable = True
+    response.cache_control.public = True
+    return response
+
+
+def init_app(app: Flask) -> None:
+    assets = Assets(Path(app.static_folder or ""))
+    app.extensions["assets"] = assets
+    app.add_template_global(assets.url, "asset_url")
+    app.register_blueprint(bp)

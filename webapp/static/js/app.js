@@ -1,0 +1,74 @@
+// The page side of the offline app: service worker registration, the "new version" prompt, install, and the
+// offline indicator. Plain script, no framework; every visible text is in the page, translated, and only shown
+// or hidden here.
+"use strict";
+
+(() => {
+  const variant = document.documentElement.dataset.variant;
+  const $ = (id) => document.getElementById(id);
+
+  // Offline indicator
+  const offlineNote = $("offline-indicator");
+  const showConnection = () => { offlineNote.hidden = navigator.onLine; };
+  addEventListener("online", showConnection);
+  addEventListener("offline", showConnection);
+  showConnection();
+
+  // Install: the browser's prompt where there is one, a short hint on iOS where there is not.
+  const standalone = matchMedia("(display-mode: standalone)").matches || navigator.standalone === true;
+  const installButton = $("install-button");
+  const persist = () => navigator.storage?.persist?.();
+  let deferredPrompt = null;
+  addEventListener("beforeinstallprompt", (event) => {
+    event.preventDefault();
+    deferredPrompt = event;
+    installButton.hidden = false;
+  });
+  installButton.addEventListener("click", async () => {
+    if (!deferredPrompt) return;
+    installButton.hidden = true;
+    deferredPrompt.prompt();
+    await deferredPrompt.userChoice;
+    deferredPrompt = null;
+  });
+  addEventListener("appinstalled", () => {
+    installButton.hidden = true;
+    persist();
+  });
+  if (standalone) persist();
+  const iOS = /iphone|ipad|ipod/i.test(navigator.userAgent) || (navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1);
+  if (iOS && !standalone) $("ios-install-hint").hidden = false;
+
+  // Service worker and updates
+  if (!("serviceWorker" in navigator)) return;
+  const updateBanner = $("update-banner");
+  let accepted = false;
+  const offerUpdate = (worker) => {
+    updateBanner.hidden = false;
+    $("update-button").onclick = () => {
+      accepted = true;
+      $("update-button").disabled = true;
+      worker.postMessage({ type: "skip-waiting" });
+    };
+  };
+  // Reload once, and only when the reader asked for the new version: never mid-reading, never twice.
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (accepted) {
+      accepted = false;
+      location.reload();
+    }
+  });
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).then((registration) => {
+    if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
+    registration.addEventListener("updatefound", () => {
+      const worker = registration.installing;
+      worker?.addEventListener("statechange", () => {
+        if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
+      });
+    });
+  });
+  // Tell the worker which variant the reader uses: "/" reopens it, and its guide PDFs are kept offline.
+  navigator.serviceWorker.ready.then((registration) => {
+    registration.active?.postMessage({ type: "hello", variant });
+  });
+})();
