@@ -1,0 +1,160 @@
+"""The offline app's budgets, measured in Debian's Chromium against real gunicorn on loopback, in one run.
+
+Budgets (issue "Offline-first installable PWA"):
+  first uncached visit to a guide page <= 40 KB transferred, of which HTML + CSS for the first paint <= 14 KB;
+  whole precache <= 300 KB without PDFs; offline-ready (precache complete) within 2 s of first load.
+
+Run: .venv/bin/python benchmarks/pwa_budget.py [--runs 5]
+"""
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+GUIDE = "/zh-hans/guides/58-finance-overdue"
+
+STORED = """async () => {
+    const out = {};
+    for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        let bytes = 0, count = 0;
+        for (const request of await cache.keys()) {
+            bytes += (await (await cache.match(request)).blob()).size;
+            count += 1;
+        }
+        out[name.split("-")[0]] = [count, bytes];
+    }
+    return out;
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2"}
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "webapp:create_app()"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    sys.exit("gunicorn did not become ready")
+
+
+def one_visit(browser, base: str) -> dict:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    urls: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+
+    start = time.perf_counter()
+    page.goto(base + GUIDE, wait_until="load")
+    loaded = time.perf_counter() - start
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=20_000)
+    expected = page.evaluate(
+        "fetch('/sw.js').then((r) => r.text()).then((t) => JSON.parse(t.match(/const PRECACHE = (.*);/)[1]).length)"
+    )
+    precache_done = None
+    pdf_done = None
+    while time.perf_counter() - start < 30 and (precache_done is None or pdf_done is None):
+        stored = page.evaluate(STORED)
+        count = stored.get("pages", [0, 0])[0] + stored.get("assets", [0, 0])[0]
+        if precache_done is None and count >= expected:
+            precache_done = time.perf_counter() - start
+        if pdf_done is None and stored.get("pdfs", [0, 0])[0] > 0:
+            pdf_done = time.perf_counter() - start
+        time.sleep(0.02)
+    page.wait_for_timeout(300)  # let the manifest and icon fetches the browser makes on its own finish
+    by_url = {urls[r]: size for r, size in sizes.items() if r in urls}
+    stored = page.evaluate(STORED)
+    context.close()
+
+    first_paint = sum(size for url, size in by_url.items() if url.endswith(GUIDE) or url.endswith(".css"))
+    return {
+        "load_s": loaded,
+        "page_transfer": sum(by_url.values()),
+        "first_paint_transfer": first_paint,
+        "by_url": by_url,
+        "precache_bytes": stored["pages"][1] + stored["assets"][1],
+        "precache_entries": stored["pages"][0] + stored["assets"][0],
+        "pdf_bytes": stored.get("pdfs", [0, 0])[1],
+        "offline_ready_s": precache_done,
+        "pdf_ready_s": pdf_done,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    port = free_port()
+    server = start_gunicorn(port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            runs = [one_visit(browser, base) for _ in range(args.runs)]
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+
+    last = runs[-1]
+    print("first uncached visit to", GUIDE, "(bytes on the wire, brotli):")
+    for url, size in sorted(last["by_url"].items(), key=lambda item: -item[1]):
+        print(f"  {size:>7}  {url.removeprefix(base)}")
+    kb = 1024
+    print(f"total page transfer:           {last['page_transfer'] / kb:6.1f} KB  (budget 40 KB)")
+    print(f"HTML + CSS for first paint:    {last['first_paint_transfer'] / kb:6.1f} KB  (budget 14 KB)")
+    entries = last["precache_entries"]
+    print(f"precache stored, without PDFs: {last['precache_bytes'] / kb:6.1f} KB  {entries} entries (budget 300 KB)")
+    print(f"guide PDF kept for offline:    {last['pdf_bytes'] / kb:6.1f} KB")
+    ready = [r["offline_ready_s"] for r in runs if r["offline_ready_s"] is not None]
+    pdf = [r["pdf_ready_s"] for r in runs if r["pdf_ready_s"] is not None]
+    print(
+        f"offline-ready after first load: median {statistics.median(ready):.2f} s, max {max(ready):.2f} s (budget 2 s)"
+    )
+    print(f"PDF kept offline after:         median {statistics.median(pdf):.2f} s, max {max(pdf):.2f} s")
+    print(f"runs: {len(runs)}")
+    print(f"page load event:                median {statistics.median(r['load_s'] for r in runs):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
