@@ -12,6 +12,8 @@ from webapp import assets, catalogs, config, fonts, formatting, guide_pdfs, http
 from webapp.content import load_library
 from webapp.conversion import Converter, Glossary
 from webapp.pdf import PdfRenderer
+from webapp.situation.model import set_drawable_characters
+from webapp.situation.rules import load_rules
 from webapp.variants import COOKIE, VARIANTS, Variant, negotiate
 
 
@@ -37,6 +39,17 @@ def current_variant() -> Variant:
 
 # The embedded fonts: Simplified and Traditional glyph forms of Noto Sans CJK (Debian's fonts-noto-cjk).
 PDF_FONT_FAMILIES = {"zh-Hans": "Noto Sans CJK SC", "zh-Hant": "Noto Sans CJK TC"}
+SOURCES_GUIDE = "58-finance-overdue"  # the guide whose sources list the situation rules cite
+
+
+def init_situation(app: Flask) -> None:
+    """The dated rules, citing the guide's own sources, and the characters a summary PDF can show."""
+    library = app.extensions["library"]
+    sources = {v.code: {s.id: s for s in library.get(SOURCES_GUIDE, v).sources} for v in VARIANTS.values()}
+    app.extensions["rules"] = load_rules(app.config["GUIDES_DIR"] / "data", sources, app.extensions["converter"])
+    font = app.extensions["fonts"].get(PDF_FONT_FAMILIES["zh-Hans"])
+    if font is not None:
+        set_drawable_characters(fonts.coverage(font, PDF_FONT_FAMILIES["zh-Hans"]))
 
 
 def init_pdfs(app: Flask) -> None:
@@ -80,6 +93,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["GUIDES_DIR"], converter, glossary_path.read_text(encoding="utf-8")
     )
     app.extensions["fonts"] = fonts.find_fonts()
+    init_situation(app)
     app.extensions["catalogs"] = catalogs.loaded(app.config["TRANSLATIONS_DIR"])
 
     Babel(app, locale_selector=lambda: current_variant().locale)
@@ -87,12 +101,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     catalogs.register_cli(app)
     init_pdfs(app)
 
-    from webapp.views import errors, health, pages
+    from webapp.views import api, errors, health, pages, situation
 
     http_caching.init_app(app)
     assets.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(situation.bp)
+    app.register_blueprint(api.bp)
     pwa.init_app(app)
     errors.init_app(app)
     pwa.build_at_startup(app)

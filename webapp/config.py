@@ -22,4 +22,6 @@ def from_environment() -> dict[str, object]:
         "PDF_MAX_PAGES": int(os.environ.get("PDF_MAX_PAGES", 40)),
         "PDF_TIME_LIMIT": float(os.environ.get("PDF_TIME_LIMIT", 20)),
         "PDF_MAX_CONCURRENT": int(os.environ.get("PDF_MAX_CONCURRENT", 2)),
+        # Where "quick exit" on the situation form goes: somewhere ordinary-looking, replacing our page.
+        "QUICK_EXIT_URL": os.environ.get("QUICK_EXIT_URL", "https://www.baidu.com/"),
     }

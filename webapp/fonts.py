@@ -27,3 +27,17 @@ def find_fonts(families: tuple[str, ...] = REQUIRED_FAMILIES) -> dict[str, Path 
             if family in names.split(",") and (found[family] is None or "Regular" in styles.split(",")):
                 found[family] = Path(file)
     return found
+
+
+def coverage(font_file: Path, family: str) -> frozenset[int]:
+    """The code points a family in a font file (or collection) can draw: what users may type into a PDF."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if font_file.suffix.lower() == ".ttc":
+        faces = TTCollection(str(font_file), lazy=True).fonts
+    else:
+        faces = [TTFont(str(font_file), lazy=True)]
+    for face in faces:
+        if face["name"].getDebugName(1) == family:
+            return frozenset(face.getBestCmap())
+    raise LookupError(f"{family} is not in {font_file}")

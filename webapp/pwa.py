@@ -24,7 +24,7 @@ THEME_COLOR = "#1d5e8c"
 BACKGROUND_COLOR = "#fdfcfa"
 # Fingerprinted files the pages need to render offline. Screenshots and large icons are fetched only by the
 # browser's install dialog, so they are not precached.
-PRECACHED_ASSETS = ("css/site.css", "js/app.js", "icons/favicon-32.png")
+PRECACHED_ASSETS = ("css/site.css", "js/app.js", "js/situation.js", "icons/favicon-32.png")
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ def page_urls(app: Flask, variant: Variant) -> list[str]:
     return [
         url_for("pages.home", v=variant),
         *(url_for("pages.guide", v=variant, slug=slug) for slug in library.slugs),
+        url_for("situation.form", v=variant),
         url_for("pwa.offline", v=variant),
     ]
 

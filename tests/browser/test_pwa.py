@@ -12,7 +12,7 @@ from webapp import create_app
 
 pytestmark = pytest.mark.browser
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
-PAGES = ["/{v}/", f"/{{v}}/guides/{GUIDE_SLUG}", "/{v}/offline"]
+PAGES = ["/{v}/", f"/{{v}}/guides/{GUIDE_SLUG}", "/{v}/situation", "/{v}/offline"]
 
 
 @pytest.mark.parametrize("code", VARIANTS)
@@ -112,6 +112,7 @@ def test_precache_holds_every_page_and_asset_and_nothing_personal(page: Page, se
     assert {re.sub(r"\.[0-9a-f]{10}\.", ".", a) for a in assets} == {
         "/assets/css/site.css",
         "/assets/js/app.js",
+        "/assets/js/situation.js",
         "/assets/icons/favicon-32.png",
     }
     every_url = [url for urls in stored.values() for url in urls]

@@ -61,9 +61,17 @@ self.addEventListener("message", (event) => {
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET") return; // POSTs go to the network untouched and are never stored
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (request.method !== "GET") {
+    // POSTs go to the network untouched and are never stored. A summary asked for while offline returns the
+    // reader to the saved form, which says that a connection is needed (their answers stay on the device).
+    if (request.mode === "navigate" && url.pathname.includes("/situation/summary")) {
+      const variant = variantOf(url) || VARIANTS[0];
+      event.respondWith(fetch(request).catch(() => Response.redirect(`/${variant}/situation?offline=1`, 303)));
+    }
+    return;
+  }
 
   if (request.mode === "navigate" && url.pathname === "/") {
     event.respondWith(openChosenVariant(request));

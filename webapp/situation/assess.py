@@ -1,0 +1,275 @@
+"""The assessment: pure functions from the answers, the dated rules and today's date to what the summary says.
+
+Money is Decimal and rounded half-up to the fen; dates are calendar dates in Asia/Shanghai. Nothing here reads a
+request, a file or the clock: the view passes `today`.
+"""
+
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from webapp.situation.model import Answers, Contact, LenderType
+from webapp.situation.rules import Rules, VariantTexts
+from webapp.variants import VARIANTS
+
+FEN = Decimal("0.01")
+PROJECTION_DAYS = (30, 60, 90)
+MAX_SCHEDULE_MONTHS = 120
+
+
+class Stage(StrEnum):
+    NOT_DUE = "not_due"
+    M1 = "m1"
+    M2 = "m2"
+    M3 = "m3"
+    M3_PLUS = "m3_plus"
+
+
+class Level(StrEnum):
+    NORMAL = "normal"
+    RESTRICTED = "restricted"
+    UNLAWFUL = "unlawful"
+
+
+class Penalty(BaseModel):
+    daily_rate_percent: str
+    to_date: str
+    projection: dict[str, str]  # "30", "60", "90" -> penalty at days_overdue + N
+
+
+class InterestCap(BaseModel):
+    lpr_percent: str
+    lpr_date: date  # the publication date from which that one-year LPR applied
+    lpr_checked: bool  # False: the figure has not been re-checked against the official announcement
+    cap_percent: str
+    annual_rate_exceeds: bool | None  # None without an annual rate
+    applies: bool | None  # True: private lender; False: licensed (rule does not apply); None: unknown
+
+
+class SourceRef(BaseModel):
+    id: str
+    title: str
+    url: str | None = None
+
+
+class ChannelRef(BaseModel):
+    id: str
+    name: str
+    when: str
+
+
+class Conduct(BaseModel):
+    contact: Contact
+    level: Level
+    label: str
+    rule: str
+    sources: list[SourceRef]
+    channels: list[ChannelRef]
+
+
+class Payment(BaseModel):
+    month: int
+    amount: str
+    remaining: str
+
+
+class RepaymentPlan(BaseModel):
+    total: str  # what the plan clears: outstanding (or overdue) amount plus penalty to date
+    monthly_payment: str
+    months: int | None  # None when nothing can be paid now
+    schedule: list[Payment]  # month by month, at most MAX_SCHEDULE_MONTHS rows
+
+
+class Action(BaseModel):
+    id: str
+    title: str
+    why: str
+
+
+class Assessment(BaseModel):
+    as_of: date
+    variant: str
+    rules_version: str
+    days_overdue: int
+    stage: Stage
+    penalty: Penalty | None
+    interest_cap: InterestCap | None
+    conduct: list[Conduct]
+    repayment_plan: RepaymentPlan | None
+    actions: list[Action]
+
+
+def money(value: Decimal) -> str:
+    return str(value.quantize(FEN, rounding=ROUND_HALF_UP))
+
+
+def stage_of(days_overdue: int, buckets: tuple[tuple[str, int], ...]) -> Stage:
+    if days_overdue <= 0:
+        return Stage.NOT_DUE
+    for stage, through_day in buckets:
+        if days_overdue <= through_day:
+            return Stage(stage)
+    return Stage.M3_PLUS
+
+
+def penalty_for(amount: Decimal, daily_rate_percent: Decimal, days: int) -> Decimal:
+    """Simple interest: amount x rate/100 x days, with days before the due date counting as none."""
+    return (amount * daily_rate_percent / 100 * max(days, 0)).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def penalty(answers: Answers, days_overdue: int) -> Penalty | None:
+    rate = answers.penalty_daily_rate_percent
+    if rate is None:
+        return None
+    return Penalty(
+        daily_rate_percent=str(rate),
+        to_date=str(penalty_for(answers.overdue_amount, rate, days_overdue)),
+        projection={str(n): str(penalty_for(answers.overdue_amount, rate, days_overdue + n)) for n in PROJECTION_DAYS},
+    )
+
+
+def interest_cap(answers: Answers, rules: Rules) -> InterestCap | None:
+    if answers.contract_date is None:
+        return None
+    published = [rate for rate in rules.lpr if rate.since <= answers.contract_date]
+    if not published:
+        return None  # before the LPR reform of 2019-08-20: older transitional rules, not computed here
+    lpr = published[-1]
+    cap = lpr.percent * 4
+    exceeds = None if answers.annual_rate_percent is None else answers.annual_rate_percent > cap
+    applies = {LenderType.PRIVATE: True, LenderType.LICENSED: False}.get(answers.lender_type)
+    return InterestCap(
+        lpr_percent=str(lpr.percent),
+        lpr_date=lpr.since,
+        lpr_checked=lpr.checked,
+        cap_percent=str(cap),
+        annual_rate_exceeds=exceeds,
+        applies=applies,
+    )
+
+
+def conduct(answers: Answers, texts: VariantTexts) -> list[Conduct]:
+    out = []
+    for contact in Contact:  # the rules' order, whatever order the reader ticked them in
+        if contact not in answers.contacts:
+            continue
+        rule = texts.contacts[contact.value]
+        out.append(
+            Conduct(
+                contact=contact,
+                level=Level(rule.level),
+                label=rule.label,
+                rule=rule.rule,
+                sources=[SourceRef(id=s.id, title=s.title, url=s.url) for s in rule.sources],
+                channels=[ChannelRef(id=c.id, name=c.name, when=c.when) for c in rule.channels],
+            )
+        )
+    return out
+
+
+def repayment_plan(answers: Answers, penalty_to_date: Decimal) -> RepaymentPlan | None:
+    monthly = answers.monthly_payment
+    if monthly is None:
+        return None
+    total = (answers.outstanding_total or answers.overdue_amount) + penalty_to_date
+    if monthly == 0:
+        return RepaymentPlan(total=money(total), monthly_payment=money(monthly), months=None, schedule=[])
+    months = int((total / monthly).to_integral_value(rounding=ROUND_CEILING))
+    schedule = []
+    remaining = total
+    for month in range(1, min(months, MAX_SCHEDULE_MONTHS) + 1):
+        amount = min(monthly, remaining)
+        remaining -= amount
+        schedule.append(Payment(month=month, amount=money(amount), remaining=money(remaining)))
+    return RepaymentPlan(total=money(total), monthly_payment=money(monthly), months=months, schedule=schedule)
+
+
+def actions(
+    answers: Answers,
+    days_overdue: int,
+    stage: Stage,
+    cap: InterestCap | None,
+    plan: RepaymentPlan | None,
+    conducts: list[Conduct],
+    rules: Rules,
+    texts: VariantTexts,
+    format_money: "MoneyFormatter",
+) -> list[Action]:
+    """The next steps that apply, most urgent first."""
+    contacts = set(answers.contacts)
+    unlawful = any(c.level == Level.UNLAWFUL for c in conducts)
+    wanted: list[str] = []
+    if Contact.VIOLENCE_OR_DETENTION in contacts:
+        wanted.append("safety_first")
+    if unlawful:
+        wanted.append("report_unlawful")
+    wanted.append("know_the_debt")
+    wanted.append("contact_before_due" if days_overdue <= 0 else "contact_platform")
+    if plan is None:
+        wanted.append("make_plan")
+    elif plan.months is None:
+        wanted.append("cannot_pay_now")
+    elif plan.months > rules.plan_long_months:
+        wanted.append("plan_too_long")
+    else:
+        wanted.append("follow_plan")
+    if cap is not None and cap.annual_rate_exceeds and cap.applies is not False:
+        wanted.append("rate_above_cap")
+    elif answers.annual_rate_percent is not None or answers.lender_type != LenderType.PRIVATE:
+        wanted.append("check_rate")
+    if not answers.reachable:
+        wanted.append("stay_reachable")
+    if contacts & {Contact.CALL_CONTACTS, Contact.CALL_EMPLOYER, Contact.PUBLIC_EXPOSURE}:
+        wanted.append("protect_contacts")
+    if contacts & {Contact.HOME_VISIT, Contact.WORKPLACE_VISIT}:
+        wanted.append("visit_rights")
+    if days_overdue > 0:
+        wanted.append("check_credit_report")
+    wanted.append("keep_evidence")
+    if stage == Stage.M3_PLUS:
+        wanted.append("prepare_for_lawsuit")
+
+    fill = {
+        "platform": answers.platform,
+        "monthly": format_money(plan.monthly_payment) if plan else "",
+        "months": str(plan.months) if plan and plan.months else "",
+    }
+    return [
+        Action(id=key, title=texts.actions[key].title.format(**fill), why=texts.actions[key].why.format(**fill))
+        for key in wanted
+    ]
+
+
+class MoneyFormatter:
+    """How amounts are written inside action texts (Babel, in the reader's locale); plain in tests."""
+
+    def __call__(self, amount: str) -> str:
+        return f"¥{amount}"
+
+
+def assess(answers: Answers, rules: Rules, today: date, format_money: MoneyFormatter | None = None) -> Assessment:
+    as_of = answers.as_of or today
+    variant = VARIANTS[answers.variant.lower()]
+    texts = rules.for_variant(variant)
+    days_overdue = (as_of - answers.due_date).days
+    stage = stage_of(days_overdue, rules.stage_buckets)
+    owed_penalty = penalty(answers, days_overdue)
+    cap = interest_cap(answers, rules)
+    conducts = conduct(answers, texts)
+    plan = repayment_plan(answers, Decimal(owed_penalty.to_date) if owed_penalty else Decimal(0))
+    return Assessment(
+        as_of=as_of,
+        variant=answers.variant,
+        rules_version=rules.version,
+        days_overdue=days_overdue,
+        stage=stage,
+        penalty=owed_penalty,
+        interest_cap=cap,
+        conduct=conducts,
+        repayment_plan=plan,
+        actions=actions(
+            answers, days_overdue, stage, cap, plan, conducts, rules, texts, format_money or MoneyFormatter()
+        ),
+    )

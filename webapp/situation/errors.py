@@ -1,0 +1,121 @@
+"""Validation errors as values a reader can act on: the field, a stable code, and a message in their variant."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import format_decimal, lazy_gettext
+from pydantic import ValidationError
+
+from webapp.situation.model import MODEL_ERROR_FIELDS
+
+_ = lazy_gettext
+
+FIELD_LABELS = {
+    "variant": _("Script"),
+    "as_of": _("Date of this summary"),
+    "due_date": _("Due date of the missed payment"),
+    "overdue_amount": _("Amount now overdue"),
+    "outstanding_total": _("Everything still owed"),
+    "annual_rate_percent": _("Annual rate"),
+    "penalty_daily_rate_percent": _("Penalty rate"),
+    "contract_date": _("Contract date"),
+    "lender_type": _("Type of lender"),
+    "contacts": _("Collection contacts"),
+    "reachable": _("Whether you still answer the platform"),
+    "monthly_payment": _("What you can pay each month"),
+    "platform": _("Platform"),
+    "contact_log": _("Contact log"),
+    "date": _("date"),
+    "time": _("time"),
+    "channel": _("way of contact"),
+    "note": _("note"),
+}
+
+_NOT_A_DATE = _("%(field)s: enter a real date, such as 2026-03-15.")
+_NOT_A_NUMBER = _("%(field)s: enter a number, such as 1500 or 1500.50.")
+_WRONG_KIND = _("%(field)s has the wrong kind of value.")
+MESSAGES = {
+    "missing": _("%(field)s is required."),
+    "date_format": _NOT_A_DATE,
+    "date_parsing": _NOT_A_DATE,
+    "date_from_datetime_parsing": _NOT_A_DATE,
+    "date_from_datetime_inexact": _NOT_A_DATE,
+    "date_type": _NOT_A_DATE,
+    "time_format": _("%(field)s: enter a time such as 14:30."),
+    "time_parsing": _("%(field)s: enter a time such as 14:30."),
+    "decimal_parsing": _NOT_A_NUMBER,
+    "decimal_type": _NOT_A_NUMBER,
+    "finite_number": _NOT_A_NUMBER,
+    "greater_than": _("%(field)s must be more than %(limit)s."),
+    "greater_than_equal": _("%(field)s cannot be less than %(limit)s."),
+    "less_than_equal": _("%(field)s cannot be more than %(limit)s."),
+    "money_places": _("%(field)s: use at most two decimal places."),
+    "string_too_long": _("%(field)s: at most %(limit)s characters."),
+    "string_too_short": _("%(field)s cannot be empty."),
+    "too_long": _("%(field)s: at most %(limit)s entries."),
+    "enum": _("%(field)s: choose one of the options."),
+    "literal_error": _("%(field)s: choose one of the options."),
+    "bool_parsing": _("%(field)s: answer yes or no."),
+    "bool_type": _("%(field)s: answer yes or no."),
+    "extra_forbidden": _("%(field)s is not a question we ask; remove it."),
+    "control_characters": _("%(field)s contains invisible control or formatting characters; please type it again."),
+    "unsupported_characters": _("%(field)s contains characters that cannot be printed (%(characters)s); remove them."),
+    "outstanding_below_overdue": _("%(field)s cannot be less than the amount now overdue."),
+    "duplicate_contacts": _("%(field)s: each kind of contact can be ticked once."),
+    "contract_after_due": _("%(field)s cannot be after the due date."),
+    "too_long_to_print": _("%(field)s is too long to print; shorten the notes or remove some rows."),
+}
+_LIMIT_KEYS = ("gt", "ge", "lt", "le", "max_length", "min_length")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str  # dotted path: "overdue_amount", "contact_log.3.note"
+    code: str
+    message: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"field": self.field, "code": self.code, "message": self.message}
+
+
+def field_label(path: tuple[str | int, ...]) -> str:
+    if not path:
+        return str(_("Your answers"))
+    head = str(path[0])
+    label = str(FIELD_LABELS.get(head, head))
+    if head == "contact_log" and len(path) >= 2 and isinstance(path[1], int):
+        row = str(_("%(log)s, row %(row)s", log=label, row=path[1] + 1))
+        if len(path) < 3:
+            return row
+        return str(_("%(row)s: %(part)s", row=row, part=FIELD_LABELS.get(str(path[2]), path[2])))
+    if head == "contacts" and len(path) >= 2:
+        return label
+    return label
+
+
+def _limit(ctx: dict) -> str:
+    for key in _LIMIT_KEYS:
+        if key in ctx:
+            value = ctx[key]
+            return format_decimal(Decimal(str(value))) if isinstance(value, int | float | Decimal) else str(value)
+    return ""
+
+
+def from_validation_error(error: ValidationError) -> list[FieldError]:
+    """One FieldError per problem, in the order pydantic found them; the first per field is kept."""
+    found: dict[str, FieldError] = {}
+    for problem in error.errors(include_url=False, include_input=False):
+        code = problem["type"]
+        path = tuple(problem["loc"])
+        if not path and code in MODEL_ERROR_FIELDS:
+            path = (MODEL_ERROR_FIELDS[code],)
+        ctx = problem.get("ctx") or {}
+        message = MESSAGES.get(code, _WRONG_KIND)
+        text = str(message) % {
+            "field": field_label(path),
+            "limit": _limit(ctx),
+            "characters": ctx.get("characters", ""),
+        }
+        name = ".".join(str(part) for part in path) or "__root__"
+        found.setdefault(name, FieldError(field=name, code=code, message=text))
+    return list(found.values())

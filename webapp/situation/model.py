@@ -1,0 +1,138 @@
+"""The situation answers: one pydantic model for the form and the API (../shared/DESIGN.md, "Situation answers").
+
+Input reaches the model as plain Python data: JSON is parsed with exact decimals (numbers never pass through
+float), form fields are gathered into the same shape by forms.py. Every failure is a field error with a code
+that errors.py turns into a message in the reader's variant.
+"""
+
+import unicodedata
+from datetime import date, time
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+MAX_AMOUNT = Decimal("10000000")
+MAX_LOG_ENTRIES = 100
+# Unicode categories no reader types on purpose: controls, format characters (bidi overrides, zero-width
+# joiners), surrogates, private use, unassigned, and line/paragraph separators.
+FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+class Contact(StrEnum):
+    PHONE = "phone"
+    SMS = "sms"
+    APP_MESSAGE = "app_message"
+    EMAIL = "email"
+    CALL_CONTACTS = "call_contacts"
+    CALL_EMPLOYER = "call_employer"
+    HOME_VISIT = "home_visit"
+    WORKPLACE_VISIT = "workplace_visit"
+    NIGHT_CONTACT = "night_contact"
+    THREATS_OR_INSULTS = "threats_or_insults"
+    IMPERSONATION = "impersonation"
+    PUBLIC_EXPOSURE = "public_exposure"
+    VIOLENCE_OR_DETENTION = "violence_or_detention"
+
+
+class LenderType(StrEnum):
+    LICENSED = "licensed"
+    PRIVATE = "private"
+    UNKNOWN = "unknown"
+
+
+# Set once at start-up from the embedded font (create_app): a character the PDF cannot show is refused here.
+_drawable: frozenset[int] = frozenset()
+
+
+def set_drawable_characters(code_points: frozenset[int]) -> None:
+    global _drawable
+    _drawable = code_points
+
+
+def _text(value: str) -> str:
+    forbidden = sorted({ch for ch in value if unicodedata.category(ch) in FORBIDDEN_CATEGORIES})
+    if forbidden:
+        raise PydanticCustomError("control_characters", "control or formatting characters")
+    undrawable = sorted({ch for ch in value if _drawable and ord(ch) not in _drawable and not ch.isspace()})
+    if undrawable:
+        raise PydanticCustomError(
+            "unsupported_characters", "characters the fonts cannot show", {"characters": "".join(undrawable[:5])}
+        )
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    """Only an ISO date string (or a date): JSON numbers would otherwise pass as Unix timestamps."""
+    if isinstance(value, date) or (isinstance(value, str) and len(value) == 10):
+        return value
+    raise PydanticCustomError("date_format", "a date as YYYY-MM-DD")
+
+
+def _iso_time(value: Any) -> Any:
+    if isinstance(value, time) or (isinstance(value, str) and len(value) in (5, 8)):
+        return value
+    raise PydanticCustomError("time_format", "a time as HH:MM")
+
+
+def _money_places(value: Decimal) -> Decimal:
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise PydanticCustomError("money_places", "at most two decimal places")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoTime = Annotated[time, BeforeValidator(_iso_time)]
+Money = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(_money_places)]
+Rate = Annotated[Decimal, Field(allow_inf_nan=False)]
+
+
+class LogEntry(BaseModel):
+    """One collection contact the reader recorded: printed as an evidence table."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    date: IsoDate
+    time: IsoTime | None = None
+    channel: Contact
+    note: Annotated[Text, Field(max_length=200)] = ""
+
+
+class Answers(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    variant: Literal["zh-Hans", "zh-Hant"] = "zh-Hans"
+    as_of: IsoDate | None = None
+    due_date: IsoDate
+    overdue_amount: Annotated[Money, Field(gt=0, le=MAX_AMOUNT)]
+    outstanding_total: Annotated[Money, Field(gt=0, le=MAX_AMOUNT)] | None = None
+    annual_rate_percent: Annotated[Rate, Field(ge=0, le=10_000)] | None = None
+    penalty_daily_rate_percent: Annotated[Rate, Field(ge=0, le=100)] | None = None
+    contract_date: IsoDate | None = None
+    lender_type: LenderType = LenderType.UNKNOWN
+    contacts: list[Contact] = Field(default_factory=list, max_length=len(Contact))
+    reachable: bool = True
+    monthly_payment: Annotated[Money, Field(ge=0, le=MAX_AMOUNT)] | None = None
+    platform: Annotated[Text, Field(min_length=1, max_length=40)] = "58金融"
+    contact_log: list[LogEntry] = Field(default_factory=list, max_length=MAX_LOG_ENTRIES)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Answers":
+        if self.outstanding_total is not None and self.outstanding_total < self.overdue_amount:
+            raise PydanticCustomError("outstanding_below_overdue", "less than the overdue amount")
+        if len(set(self.contacts)) != len(self.contacts):
+            raise PydanticCustomError("duplicate_contacts", "a contact type appears twice")
+        if self.contract_date is not None and self.contract_date > self.due_date:
+            raise PydanticCustomError("contract_after_due", "the contract date is after the due date")
+        return self
+
+
+# Errors raised by the model validator belong to these fields (pydantic reports them at the root).
+MODEL_ERROR_FIELDS = {
+    "outstanding_below_overdue": "outstanding_total",
+    "duplicate_contacts": "contacts",
+    "contract_after_due": "contract_date",
+}
