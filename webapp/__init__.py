@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel
 from werkzeug.routing import BaseConverter
 
@@ -15,6 +16,14 @@ from webapp.pdf import PdfRenderer
 from webapp.situation.model import set_drawable_characters
 from webapp.situation.rules import load_rules
 from webapp.variants import COOKIE, VARIANTS, Variant, negotiate
+
+
+class HtmlSafeJSONProvider(DefaultJSONProvider):
+    """JSON whose strings can never be read as markup: <, > and & are written as \\u escapes."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        text = super().dumps(obj, **kwargs)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class VariantConverter(BaseConverter):
@@ -79,6 +88,7 @@ def init_pdfs(app: Flask) -> None:
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
+    app.json = HtmlSafeJSONProvider(app)
     app.config.from_mapping(config.from_environment())
     if test_config is not None:
         app.config.from_mapping(test_config)

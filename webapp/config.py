@@ -16,7 +16,8 @@ def from_environment() -> dict[str, object]:
         "TRANSLATIONS_DIR": Path(os.environ.get("TRANSLATIONS_DIR", PROJECT_ROOT / "translations")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "VARIANT_COOKIE_SECURE": os.environ.get("VARIANT_COOKIE_SECURE", "0") == "1",
-        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024)),
+        # The largest valid answers (a 100-row contact log of 200-character notes, URL-encoded) are ~200 KB.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 256 * 1024)),
         # Guide PDFs are rendered at start-up (once, in gunicorn's master with preload_app) unless this is 0.
         "PDF_PRERENDER": os.environ.get("PDF_PRERENDER", "1") == "1",
         "PDF_MAX_PAGES": int(os.environ.get("PDF_MAX_PAGES", 40)),

@@ -11,7 +11,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 MAX_AMOUNT = Decimal("10000000")
@@ -83,11 +92,44 @@ def _money_places(value: Decimal) -> Decimal:
     return value
 
 
-Text = Annotated[str, AfterValidator(_text)]
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-IsoTime = Annotated[time, BeforeValidator(_iso_time)]
-Money = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(_money_places)]
-Rate = Annotated[Decimal, Field(allow_inf_nan=False)]
+def _decimal_schema(minimum: int, maximum: int, *, exclusive: bool, places: int | None) -> dict:
+    """What the API documents for an amount or a rate: a JSON number, or the same number as a decimal string."""
+    number: dict = {"type": "number", "maximum": maximum}
+    number["exclusiveMinimum" if exclusive else "minimum"] = minimum
+    if places is not None:
+        number["multipleOf"] = 10**-places
+    fraction = rf"(\.[0-9]{{1,{places}}})?" if places is not None else r"(\.[0-9]+)?"
+    return {"anyOf": [number, {"type": "string", "pattern": rf"^[0-9]+{fraction}$"}]}
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
+IsoTime = Annotated[
+    time,
+    BeforeValidator(_iso_time),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$"}),
+]
+Amount = Annotated[
+    Decimal,
+    Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False),
+    AfterValidator(_money_places),
+    WithJsonSchema(_decimal_schema(0, int(MAX_AMOUNT), exclusive=True, places=2)),
+]
+Payment = Annotated[
+    Decimal,
+    Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False),
+    AfterValidator(_money_places),
+    WithJsonSchema(_decimal_schema(0, int(MAX_AMOUNT), exclusive=False, places=2)),
+]
+AnnualRate = Annotated[
+    Decimal,
+    Field(ge=0, le=10_000, allow_inf_nan=False),
+    WithJsonSchema(_decimal_schema(0, 10_000, exclusive=False, places=None)),
+]
+DailyRate = Annotated[
+    Decimal,
+    Field(ge=0, le=100, allow_inf_nan=False),
+    WithJsonSchema(_decimal_schema(0, 100, exclusive=False, places=None)),
+]
 
 
 class LogEntry(BaseModel):
@@ -98,7 +140,7 @@ class LogEntry(BaseModel):
     date: IsoDate
     time: IsoTime | None = None
     channel: Contact
-    note: Annotated[Text, Field(max_length=200)] = ""
+    note: Annotated[str, StringConstraints(max_length=200), AfterValidator(_text)] = ""
 
 
 class Answers(BaseModel):
@@ -107,16 +149,16 @@ class Answers(BaseModel):
     variant: Literal["zh-Hans", "zh-Hant"] = "zh-Hans"
     as_of: IsoDate | None = None
     due_date: IsoDate
-    overdue_amount: Annotated[Money, Field(gt=0, le=MAX_AMOUNT)]
-    outstanding_total: Annotated[Money, Field(gt=0, le=MAX_AMOUNT)] | None = None
-    annual_rate_percent: Annotated[Rate, Field(ge=0, le=10_000)] | None = None
-    penalty_daily_rate_percent: Annotated[Rate, Field(ge=0, le=100)] | None = None
+    overdue_amount: Amount
+    outstanding_total: Amount | None = None
+    annual_rate_percent: AnnualRate | None = None
+    penalty_daily_rate_percent: DailyRate | None = None
     contract_date: IsoDate | None = None
     lender_type: LenderType = LenderType.UNKNOWN
     contacts: list[Contact] = Field(default_factory=list, max_length=len(Contact))
     reachable: bool = True
-    monthly_payment: Annotated[Money, Field(ge=0, le=MAX_AMOUNT)] | None = None
-    platform: Annotated[Text, Field(min_length=1, max_length=40)] = "58金融"
+    monthly_payment: Payment | None = None
+    platform: Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_text)] = "58金融"
     contact_log: list[LogEntry] = Field(default_factory=list, max_length=MAX_LOG_ENTRIES)
 
     @model_validator(mode="after")

@@ -33,9 +33,14 @@ def pull_variant(endpoint: str | None, values: dict | None) -> None:
 
 @bp.after_app_request
 def remember_variant(response: Response) -> Response:
-    """Reading a page in a variant is choosing it: later visits to / return to it."""
+    """Reading a page in a variant is choosing it: later visits to / return to it. Posting answers is not."""
     variant: Variant | None = g.get("variant")
-    if variant is not None and response.status_code < 400 and request.cookies.get(COOKIE) != variant.code:
+    if (
+        variant is not None
+        and request.method == "GET"
+        and response.status_code < 400
+        and request.cookies.get(COOKIE) != variant.code
+    ):
         response.set_cookie(
             COOKIE,
             variant.code,
