@@ -49,15 +49,44 @@ def fonts_of(pdf: bytes) -> str:
     return ", ".join(sorted(set(types))) or "?"
 
 
+TYPICAL_SITUATION = {
+    "as_of": "2026-11-28",
+    "due_date": "2026-10-01",
+    "overdue_amount": "10000",
+    "penalty_daily_rate_percent": "0.05",
+    "contract_date": "2025-06-01",
+    "annual_rate_percent": "24",
+    "lender_type": "private",
+    "contacts": ["phone", "sms", "call_contacts", "threats_or_insults"],
+    "monthly_payment": "1500",
+    "contact_log": [
+        {"date": "2026-11-20", "time": "21:30", "channel": "phone", "note": "说要去我单位"},
+        {"date": "2026-11-21", "channel": "threats_or_insults", "note": "短信辱骂"},
+    ],
+}
+
+
+def summary_html(app) -> str:
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from webapp.situation.model import Answers
+    from webapp.situation.service import run_assessment, summary_context
+
+    answers = Answers.model_validate(TYPICAL_SITUATION)
+    with app.test_request_context("/zh-hans/"), force_locale(HANS.locale):
+        return render_template("print/summary.html", **summary_context(answers, run_assessment(answers)))
+
+
 def documents(app) -> dict[str, str]:
     pdfs = app.extensions["guide_pdfs"]
     guide = app.extensions["library"].get("58-finance-overdue", HANS)
     full = pdfs.html(guide)
-    # A two-page document: the cover and the first sections of the same guide.
+    # A short document: the cover, the contents and the first sections of the same guide.
     head, _, rest = full.partition('<div class="guide-body">')
     body = rest[: rest.index('<h2 id="what-is-overdue">')]
     short = f'{head}<div class="guide-body">{body}</div></body></html>'
-    return {"guide": full, "2-page": short}
+    return {"guide": full, "short": short, "summary": summary_html(app)}
 
 
 def main() -> None:
@@ -72,7 +101,7 @@ def main() -> None:
 
     weasy: dict[str, tuple[float, bytes]] = {}
     for name, html in docs.items():
-        weasy[name] = timed(lambda html=html: renderer.render(html, HANS.tag), args.runs)
+        weasy[name] = timed(lambda html=html: renderer.render(html, HANS.tag, max_pages=40), args.runs)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     chrome: dict[str, tuple[float, bytes]] = {}
@@ -99,6 +128,12 @@ def main() -> None:
         )
         print(f"{'':10} fonts: weasyprint [{fonts_of(wpdf)}]  chromium [{fonts_of(cpdf)}]")
     print(f"WeasyPrint peak RSS (this process, before Chromium started): {peak_rss_mb:.0f} MB")
+    import io
+
+    import pypdf
+
+    pages = {name: len(pypdf.PdfReader(io.BytesIO(weasy[name][1])).pages) for name in docs}
+    print(f"pages (WeasyPrint): {pages}")
     print(f"runs per measurement: {args.runs} (median), python {sys.version.split()[0]}")
 
 

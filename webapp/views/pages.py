@@ -56,13 +56,16 @@ def remember_variant(response: Response) -> Response:
 def variant_links() -> dict:
     """The same page in each variant: the switch, and the hreflang alternates of a real page.
 
-    An error page has no same page elsewhere, so its switch leads to the other variant's home.
+    An error page has no same page elsewhere, so its switch leads to the other variant's home; a page answering
+    a POST (a summary) cannot be fetched again, so its switch leads to the form, which restores the answers.
     """
     variant: Variant | None = g.get("variant")
     alternates: dict[str, str] = {}
     switch: dict[str, str] = {}
     if variant is not None and has_request_context():
-        if g.get("error") or not request.endpoint or request.view_args is None:
+        if request.method != "GET" and (request.endpoint or "").startswith("situation."):
+            switch = {other.tag: url_for("situation.form", v=other) for other in VARIANTS.values()}
+        elif g.get("error") or not request.endpoint or request.view_args is None or request.method != "GET":
             switch = {other.tag: url_for("pages.home", v=other) for other in VARIANTS.values()}
         else:
             alternates = {
