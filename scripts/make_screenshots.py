@@ -4,25 +4,20 @@ The install dialog shows them; they are committed, and refreshed by running this
 Run: .venv/bin/python scripts/make_screenshots.py
 """
 
+import sys
 import threading
 from pathlib import Path
 
 from PIL import Image
 from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's own modules, run from anywhere
 from werkzeug.serving import make_server
 
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 from webapp import create_app
 
 OUT = Path(__file__).resolve().parent.parent / "webapp" / "static" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SIZES = {"narrow": (390, 844), "wide": (1280, 800)}
 
 
@@ -32,7 +27,7 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for form, (width, height) in SIZES.items():
             for code in ("zh-hans", "zh-hant"):
                 page = browser.new_page(viewport={"width": width, "height": height}, service_workers="block")

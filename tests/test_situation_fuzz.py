@@ -13,22 +13,7 @@ from webapp import create_app
 from webapp.situation.errors import from_validation_error
 from webapp.situation.model import Answers, Contact
 
-FIELDS = [
-    "variant",
-    "as_of",
-    "due_date",
-    "overdue_amount",
-    "outstanding_total",
-    "annual_rate_percent",
-    "penalty_daily_rate_percent",
-    "contract_date",
-    "lender_type",
-    "contacts",
-    "reachable",
-    "monthly_payment",
-    "platform",
-    "contact_log",
-]
+FIELDS = list(Answers.model_fields)
 scalars = st.one_of(
     st.none(),
     st.booleans(),
