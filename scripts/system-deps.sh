@@ -2,11 +2,11 @@
 # Install the Debian packages this project needs, only those that are missing.
 # Usage: scripts/system-deps.sh run|test
 #   run:  what serving needs (Pango, HarfBuzz subsetting, fontconfig, Noto CJK fonts, python3-venv)
-#   test: run + Chromium for browser tests + poppler-utils for reading PDFs back
+#   test: run + Chromium for browser tests, poppler-utils for reading PDFs back, redis-server for shared limits
 set -euo pipefail
 
 run_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk)
-test_pkgs=(chromium poppler-utils)
+test_pkgs=(chromium poppler-utils redis-server)
 
 case "${1:-run}" in
   run) wanted=("${run_pkgs[@]}") ;;

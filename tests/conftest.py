@@ -17,7 +17,8 @@ GUIDE_SOURCE = ROOT / "guides" / GUIDE_SLUG / "guide.md"
 
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
-    yield create_app({"TESTING": True, "SECRET_KEY": "test"})
+    # Rate limits off: the suite posts far faster than any reader; tests/test_limits.py turns them on.
+    yield create_app({"TESTING": True, "SECRET_KEY": "test", "RATELIMIT_ENABLED": False})
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel
 from werkzeug.routing import BaseConverter
 
-from webapp import assets, catalogs, config, fonts, formatting, guide_pdfs, http_caching, pwa
+from webapp import assets, catalogs, config, fonts, formatting, guide_pdfs, http_caching, limits, pwa, security
 from webapp.content import load_library
 from webapp.conversion import Converter, Glossary
 from webapp.pdf import PdfRenderer
@@ -75,6 +75,7 @@ def init_pdfs(app: Flask) -> None:
         max_pages=app.config["PDF_MAX_PAGES"],
         time_limit=app.config["PDF_TIME_LIMIT"],
         max_concurrent=app.config["PDF_MAX_CONCURRENT"],
+        queue_timeout=app.config["PDF_QUEUE_TIMEOUT"],
     )
     renderer.warm_up()
     app.extensions["pdf_renderer"] = renderer
@@ -114,11 +115,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.views import api, errors, health, pages, situation
 
     http_caching.init_app(app)
+    security.init_app(app)
     assets.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(situation.bp)
     app.register_blueprint(api.bp)
+    limits.init_app(app)
     pwa.init_app(app)
     errors.init_app(app)
     pwa.build_at_startup(app)

@@ -23,6 +23,12 @@ def from_environment() -> dict[str, object]:
         "PDF_MAX_PAGES": int(os.environ.get("PDF_MAX_PAGES", 40)),
         "PDF_TIME_LIMIT": float(os.environ.get("PDF_TIME_LIMIT", 20)),
         "PDF_MAX_CONCURRENT": int(os.environ.get("PDF_MAX_CONCURRENT", 2)),
+        "PDF_QUEUE_TIMEOUT": float(os.environ.get("PDF_QUEUE_TIMEOUT", 10)),
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
+        # Strict-Transport-Security max-age, sent only on HTTPS requests; 0 turns it off.
+        "HSTS_SECONDS": int(os.environ.get("HSTS_SECONDS", 365 * 24 * 3600)),
+        # How many reverse proxies (load balancer, CDN) stand in front: their X-Forwarded-* headers are trusted.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
         # Where "quick exit" on the situation form goes: somewhere ordinary-looking, replacing our page.
         "QUICK_EXIT_URL": os.environ.get("QUICK_EXIT_URL", "https://www.baidu.com/"),
     }

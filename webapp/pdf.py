@@ -11,9 +11,10 @@ once, renders a warm-up page, and then turns HTML strings into PDF bytes under t
   out to the `weasyprint.progress` logger, and a filter there stops the render (per thread) once the deadline
   passes or a page past the limit is started. The page count is checked again after `render()` and before
   `write_pdf()`.
-- At most `max_concurrent` renders at a time in a process; more wait their turn.
+- At most `max_concurrent` renders at a time in a process; more wait up to `queue_timeout`, then PdfBusy.
 """
 
+import hashlib
 import logging
 import mimetypes
 import threading
@@ -47,6 +48,10 @@ class PdfTooLong(PdfRefused):
 
 class PdfTooSlow(PdfRefused):
     pass
+
+
+class PdfBusy(PdfRefused):
+    """Every render slot stayed taken for the whole wait: the caller answers 503 and the reader retries."""
 
 
 class BundledFilesFetcher(URLFetcher):
@@ -121,8 +126,10 @@ class PdfRenderer:
         max_pages: int = 40,
         time_limit: float = 20.0,
         max_concurrent: int = 2,
+        queue_timeout: float = 10.0,
         compact_fonts: bool = True,
     ) -> None:
+        self.queue_timeout = queue_timeout
         self._finisher = compact_fonts_finisher if compact_fonts else None
         self.fetcher = BundledFilesFetcher(static_dir)
         self.font_config = FontConfiguration()
@@ -140,10 +147,19 @@ class PdfRenderer:
     def render(
         self, html: str, variant_tag: str, *, max_pages: int | None = None, identifier: bytes | None = None
     ) -> bytes:
-        """HTML -> PDF bytes, or PdfRefused. `identifier` makes the output the same bytes for the same input."""
+        """HTML -> PDF bytes, or PdfRefused. The same HTML gives the same bytes, in any process."""
         max_pages = max_pages or self.max_pages
+        identifier = identifier or hashlib.sha256(html.encode()).hexdigest()[:32].encode()
         stylesheets = [*self._stylesheets, self._variant_css[variant_tag]]
-        with self._slots, _within(max_pages, self.time_limit):
+        if not self._slots.acquire(timeout=self.queue_timeout):
+            raise PdfBusy(f"no render slot within {self.queue_timeout} s")
+        try:
+            return self._render(html, stylesheets, max_pages, identifier)
+        finally:
+            self._slots.release()
+
+    def _render(self, html: str, stylesheets: list[CSS], max_pages: int, identifier: bytes | None) -> bytes:
+        with _within(max_pages, self.time_limit):
             document = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher).render(
                 font_config=self.font_config,
                 stylesheets=stylesheets,

@@ -64,7 +64,7 @@ def guides_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(guides_dir: Path) -> Iterator[LiveServer]:
-    live = LiveServer(create_app({"PDF_PRERENDER": False, "GUIDES_DIR": guides_dir}))
+    live = LiveServer(create_app({"PDF_PRERENDER": False, "GUIDES_DIR": guides_dir, "RATELIMIT_ENABLED": False}))
     yield live
     live.stop()
 

@@ -129,7 +129,7 @@ def test_new_version_waits_for_the_reader_then_reloads_exactly_once(
     # Deploy a content change: a different guide text means different pages, so a different sw.js.
     guide = guides_dir / GUIDE_SLUG / "guide.md"
     guide.write_text(GUIDE_SOURCE.read_text(encoding="utf-8").replace("深呼吸。", "先深呼吸一下。"), encoding="utf-8")
-    server.deploy(create_app({"PDF_PRERENDER": False, "GUIDES_DIR": guides_dir}))
+    server.deploy(create_app({"PDF_PRERENDER": False, "GUIDES_DIR": guides_dir, "RATELIMIT_ENABLED": False}))
 
     page.reload()  # the browser checks sw.js on navigation and installs the new worker, which waits
     banner = page.locator("#update-banner")
@@ -158,3 +158,27 @@ def test_offline_indicator_follows_the_connection(context: BrowserContext, page:
     expect(page.locator("#offline-indicator")).to_be_visible()
     context.set_offline(False)
     expect(page.locator("#offline-indicator")).to_be_hidden()
+
+
+def test_the_content_security_policy_blocks_nothing_the_pages_need(
+    context: BrowserContext, page: Page, server: LiveServer
+):
+    context.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    for code in VARIANTS:
+        for path in [*PAGES, f"/{{v}}/guides/{GUIDE_SLUG}#home-visits"]:
+            page.goto(server.url + path.format(v=code))
+            assert page.evaluate("window.__violations") == [], path
+        page.goto(f"{server.url}/{code}/situation")
+        page.fill("#due_date", "2026-10-01")
+        page.fill("#overdue_amount", "1000")
+        page.click("button[type=submit]")
+        expect(page.locator("h1")).to_contain_text("摘要")
+        assert page.evaluate("window.__violations") == []
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgba(0, 0, 0, 0)"  # CSS applied
+    assert [e for e in errors if "Content Security Policy" in e] == []

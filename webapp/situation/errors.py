@@ -59,6 +59,7 @@ MESSAGES = {
     "bool_type": _("%(field)s: answer yes or no."),
     "extra_forbidden": _("%(field)s is not a question we ask; remove it."),
     "control_characters": _("%(field)s contains invisible control or formatting characters; please type it again."),
+    "invalid_encoding": _("%(field)s arrived damaged (the characters were not valid text); please type it again."),
     "unsupported_characters": _("%(field)s contains characters that cannot be printed (%(characters)s); remove them."),
     "outstanding_below_overdue": _("%(field)s cannot be less than the amount now overdue."),
     "duplicate_contacts": _("%(field)s: each kind of contact can be ticked once."),

@@ -62,6 +62,8 @@ def set_drawable_characters(code_points: frozenset[int]) -> None:
 
 
 def _text(value: str) -> str:
+    if "\ufffd" in value:  # bytes that were not UTF-8, replaced while decoding: not what the reader typed
+        raise PydanticCustomError("invalid_encoding", "damaged characters")
     forbidden = sorted({ch for ch in value if unicodedata.category(ch) in FORBIDDEN_CATEGORIES})
     if forbidden:
         raise PydanticCustomError("control_characters", "control or formatting characters")

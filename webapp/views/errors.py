@@ -27,11 +27,15 @@ def init_app(app: Flask) -> None:
         g.variant = current_variant()
         g.error = True
         if request.path.startswith("/api/"):
-            code = {400: "malformed_json", 413: "too_large", 415: "not_json"}.get(error.code or 500, "http_error")
+            code = {400: "malformed_json", 413: "too_large", 415: "not_json", 429: "rate_limited", 503: "busy"}.get(
+                error.code or 500, "http_error"
+            )
             body = {"errors": [{"field": "__body__", "code": code, "message": api_message(error)}]}
             response = make_response(jsonify(body), error.code or 500)
         else:
             response = make_response(render_template("error.html", error=error), error.code or 500)
+        if error.code in (429, 503):
+            response.headers["Cache-Control"] = "no-store"  # a passing state: no cache may keep it
         for name in ("Retry-After", "Allow"):
             value = dict(error.get_headers()).get(name)
             if value:

@@ -12,8 +12,10 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.exceptions import ServiceUnavailable
 
 from webapp.content import Library
+from webapp.pdf import PdfRefused
 from webapp.variants import COOKIE, VARIANTS, Variant, negotiate
 
 bp = Blueprint("pages", __name__)
@@ -101,7 +103,10 @@ def guide_pdf(v: Variant, slug: str) -> Response:
     found = library().get(slug, v)
     if found is None:
         abort(404)
-    pdf = current_app.extensions["guide_pdfs"].get(found)
+    try:
+        pdf = current_app.extensions["guide_pdfs"].get(found)
+    except PdfRefused as refused:  # only when not pre-rendered and every render slot stayed busy
+        raise ServiceUnavailable(retry_after=30) from refused
     response = Response(pdf.data, mimetype="application/pdf")
     response.set_etag(pdf.etag)
     response.last_modified = pdf.last_modified

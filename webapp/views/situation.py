@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import ServiceUnavailable
 
-from webapp.pdf import PdfTooLong, PdfTooSlow
+from webapp.pdf import PdfBusy, PdfTooLong, PdfTooSlow
 from webapp.situation import forms
 from webapp.situation.errors import MESSAGES, FieldError, field_label
 from webapp.situation.model import Answers, Contact, LenderType
@@ -95,8 +95,8 @@ def render_pdf_or_refuse(answers: Answers) -> tuple[bytes | None, date]:
         return render_summary_pdf(answers, assessment), assessment.as_of
     except PdfTooLong:
         return None, assessment.as_of
-    except PdfTooSlow as slow:
-        raise ServiceUnavailable(retry_after=30) from slow
+    except (PdfTooSlow, PdfBusy) as busy:
+        raise ServiceUnavailable(retry_after=30) from busy
 
 
 @bp.post("/<variant:v>/situation/summary.pdf")
