@@ -16,7 +16,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,19 +25,11 @@ import urllib.request
 from collections import Counter, defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's own modules, run from anywhere
+from benchmarks.common import TYPICAL_SITUATION, free_port, start_gunicorn
+
 MAX_REQUESTS = 200_000  # a hard cap, whatever the clock says
-ANSWERS = {
-    "as_of": "2026-11-28",
-    "due_date": "2026-10-01",
-    "overdue_amount": "10000",
-    "penalty_daily_rate_percent": "0.05",
-    "contract_date": "2025-06-01",
-    "annual_rate_percent": "24",
-    "lender_type": "private",
-    "contacts": ["phone", "call_contacts", "threats_or_insults"],
-    "monthly_payment": "1500",
-}
+ANSWERS = {k: v for k, v in TYPICAL_SITUATION.items() if k != "contact_log"}
 FORM = "&".join(
     f"{key}={value}" for key, values in ANSWERS.items() for value in (values if isinstance(values, list) else [values])
 )
@@ -54,30 +45,8 @@ MIX = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start(port: int, **env: str) -> subprocess.Popen:
-    environment = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "SECRET_KEY": "load-test", **env}
-    process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "webapp:create_app()"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    sys.exit("gunicorn did not become ready")
+    return start_gunicorn(port, SECRET_KEY="load-test", **env)
 
 
 def worker_rss_mb(master: subprocess.Popen) -> list[float]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's own modules, run from anywhere
+from benchmarks.common import TYPICAL_SITUATION
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 from webapp import create_app
 from webapp.variants import HANS
@@ -39,23 +40,6 @@ def fonts_of(pdf: bytes) -> str:
     listing = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=False).stdout.decode()
     types = [line[37:55].strip() for line in listing.splitlines()[2:]]
     return ", ".join(sorted(set(types))) or "?"
-
-
-TYPICAL_SITUATION = {
-    "as_of": "2026-11-28",
-    "due_date": "2026-10-01",
-    "overdue_amount": "10000",
-    "penalty_daily_rate_percent": "0.05",
-    "contract_date": "2025-06-01",
-    "annual_rate_percent": "24",
-    "lender_type": "private",
-    "contacts": ["phone", "sms", "call_contacts", "threats_or_insults"],
-    "monthly_payment": "1500",
-    "contact_log": [
-        {"date": "2026-11-20", "time": "21:30", "channel": "phone", "note": "说要去我单位"},
-        {"date": "2026-11-21", "channel": "threats_or_insults", "note": "短信辱骂"},
-    ],
-}
 
 
 def summary_html(app) -> str:

@@ -8,21 +8,17 @@ Run: .venv/bin/python benchmarks/pwa_budget.py [--runs 5]
 """
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's own modules, run from anywhere
+from benchmarks.common import free_port, start_gunicorn
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 
-ROOT = Path(__file__).resolve().parent.parent
 GUIDE = "/zh-hans/guides/58-finance-overdue"
 
 STORED = """async () => {
@@ -38,32 +34,6 @@ STORED = """async () => {
     }
     return out;
 }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(port: int) -> subprocess.Popen:
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2"}
-    process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "webapp:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    sys.exit("gunicorn did not become ready")
 
 
 def one_visit(browser, base: str) -> dict:
@@ -118,7 +88,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     port = free_port()
-    server = start_gunicorn(port)
+    server = start_gunicorn(port, WEB_CONCURRENCY="2")
     base = f"http://127.0.0.1:{port}"
     try:
         with sync_playwright() as p:

@@ -1,0 +1,55 @@
+"""What the benchmarks share: a typical situation, a free loopback port, and real gunicorn started and ready."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A reader 58 days overdue who has been called, whose contacts were called, and who was insulted.
+TYPICAL_SITUATION = {
+    "as_of": "2026-11-28",
+    "due_date": "2026-10-01",
+    "overdue_amount": "10000",
+    "penalty_daily_rate_percent": "0.05",
+    "contract_date": "2025-06-01",
+    "annual_rate_percent": "24",
+    "lender_type": "private",
+    "contacts": ["phone", "sms", "call_contacts", "threats_or_insults"],
+    "monthly_payment": "1500",
+    "contact_log": [
+        {"date": "2026-11-20", "time": "21:30", "channel": "phone", "note": "说要去我单位"},
+        {"date": "2026-11-21", "channel": "threats_or_insults", "note": "短信辱骂"},
+    ],
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(port: int, **env: str) -> subprocess.Popen:
+    """gunicorn with the project's own config on 127.0.0.1:port, returned once /healthz answers."""
+    environment = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **env}
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "webapp:create_app()"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    sys.exit("gunicorn did not become ready")
