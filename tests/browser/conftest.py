@@ -122,20 +122,27 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
+def wait_until(page: Page, script: str, seconds: float = 15, what: str = "") -> None:
+    """Poll a script through page.evaluate until it is truthy. (wait_for_function evaluates a string inside the
+    page, which our CSP refuses without 'unsafe-eval'; it would also take an async predicate's Promise as true.)"""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script):
+        if time.monotonic() > deadline:
+            raise TimeoutError(what or script)
+        page.wait_for_timeout(100)
+
+
 def wait_until_offline_ready(page: Page) -> None:
     """The page is controlled and this version's precache and the reader's PDFs are stored."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
-    # wait_for_function would take an async predicate's Promise as truthy at once: poll from here instead.
-    deadline = time.monotonic() + 15
-    while not page.evaluate(
+    wait_until(page, "navigator.serviceWorker.controller !== null", what="no service worker controls the page")
+    wait_until(
+        page,
         """async () => {
             const pdfs = (await caches.keys()).find((n) => n.startsWith("pdfs-"));
             return Boolean(pdfs) && (await (await caches.open(pdfs)).keys()).length > 0;
-        }"""
-    ):
-        if time.monotonic() > deadline:
-            raise TimeoutError("the service worker did not finish storing the pages and PDFs")
-        page.wait_for_timeout(100)
+        }""",
+        what="the service worker did not finish storing the pages and PDFs",
+    )
 
 
 def go_offline(context: BrowserContext, server: LiveServer) -> None:
