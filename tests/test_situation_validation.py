@@ -250,18 +250,33 @@ def test_form_summary_uses_the_converted_penalty_rate(client) -> None:
     assert "¥10,000.00 × 0.05% × 58天 = <strong>¥290.00</strong>" in html
 
 
-def test_a_summary_too_long_to_print_is_a_field_error_not_a_failure(client) -> None:
+def test_the_largest_valid_answers_still_print(client) -> None:
     log = {
         f"contact_log-{i}-{k}": v
         for i in range(100)
         for k, v in (("date", "2026-11-01"), ("channel", "sms"), ("note", "很长的备注" * 40))
     }
     response = client.post("/zh-hans/situation/summary.pdf", data={**VALID, **log})
-    assert response.status_code in (200, 422)
-    if response.status_code == 422:
-        assert "太长，无法打印" in response.text
-    else:
-        assert response.mimetype == "application/pdf"
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+
+
+def test_a_summary_too_long_to_print_is_a_field_error_not_a_failure(app, client, monkeypatch) -> None:
+    monkeypatch.setattr("webapp.situation.service.SUMMARY_MAX_PAGES", 2)
+    log = {
+        f"contact_log-{i}-{k}": v
+        for i in range(30)
+        for k, v in (("date", "2026-11-01"), ("channel", "sms"), ("note", "备注" * 50))
+    }
+    response = client.post("/zh-hans/situation/summary.pdf", data={**VALID, **log})
+    assert response.status_code == 422
+    assert "太长，无法打印" in response.text
+    api = client.post(
+        "/api/v1/summary.pdf",
+        json={**VALID, "contact_log": [{"date": "2026-11-01", "channel": "sms", "note": "备注" * 50}] * 30},
+    )
+    assert api.status_code == 422
+    assert api.get_json()["errors"][0]["code"] == "too_long_to_print"
 
 
 def test_form_post_over_the_body_limit_gets_a_translated_page(client) -> None:

@@ -18,7 +18,7 @@ from webapp.variants import VARIANTS, Variant
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Typical summaries are 2-4 pages; a full contact log (100 rows of 200 characters) needs more. Past this the
 # reader is asked to shorten the log rather than being refused silently.
-SUMMARY_MAX_PAGES = 24
+SUMMARY_MAX_PAGES = 30  # the largest valid answers (100 rows of 200 characters) print on 23
 
 
 def today() -> date:
