@@ -182,3 +182,35 @@ def test_the_content_security_policy_blocks_nothing_the_pages_need(
         assert page.evaluate("window.__violations") == []
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgba(0, 0, 0, 0)"  # CSS applied
     assert [e for e in errors if "Content Security Policy" in e] == []
+
+
+def test_install_button_appears_when_the_browser_offers_installation(page: Page, server: LiveServer):
+    page.goto(f"{server.url}/zh-hant/")
+    expect(page.locator("#install-button")).to_be_hidden()
+    page.evaluate(
+        """() => {
+            const offer = new Event("beforeinstallprompt", { cancelable: true });
+            offer.prompt = () => { window.__prompted = (window.__prompted || 0) + 1; };
+            offer.userChoice = Promise.resolve({ outcome: "accepted" });
+            window.dispatchEvent(offer);
+        }"""
+    )
+    button = page.locator("#install-button")
+    expect(button).to_be_visible()
+    expect(button).to_have_text("安裝到手機（沒有網絡也能看）")
+    button.click()
+    assert page.evaluate("window.__prompted") == 1
+    expect(button).to_be_hidden()
+
+
+def test_iphone_readers_get_the_add_to_home_screen_hint(browser, server: LiveServer):
+    iphone = browser.new_context(
+        user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/18.0 Mobile/15E148 Safari/604.1",
+        viewport={"width": 390, "height": 844},
+    )
+    page = iphone.new_page()
+    page.goto(f"{server.url}/zh-hant/")
+    expect(page.locator("#ios-install-hint")).to_be_visible()
+    expect(page.locator("#ios-install-hint")).to_contain_text("加入主畫面")
+    iphone.close()
