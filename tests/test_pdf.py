@@ -6,6 +6,7 @@ import io
 import re
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -327,3 +328,26 @@ def test_pdf_is_tagged_for_screen_readers(guide_pdfs) -> None:
     assert {"/H1", "/H2", "/H3", "/P", "/L", "/LI", "/Table", "/TH", "/TD", "/Link"} <= structure_roles(
         guide_pdfs["zh-hant"]
     )
+
+
+# Isolation: each render in a forked child
+def test_isolated_and_in_process_renders_give_the_same_bytes(app, monkeypatch) -> None:
+    renderer = app.extensions["pdf_renderer"]
+    assert renderer.isolate
+    html = long_document(2)
+    isolated = renderer.render(html, "zh-Hans")
+    monkeypatch.setattr(renderer, "isolate", False)
+    assert renderer.render(html, "zh-Hans") == isolated
+    assert isolated.startswith(b"%PDF-")
+
+
+def test_a_render_stuck_past_its_limit_is_killed_and_the_worker_goes_on(app, monkeypatch) -> None:
+    renderer = app.extensions["pdf_renderer"]
+    monkeypatch.setattr(renderer, "time_limit", 0.3)
+    monkeypatch.setattr(renderer, "_render", lambda *args: time.sleep(30))  # stuck where no check can run
+    started = time.monotonic()
+    with pytest.raises(PdfTooSlow, match="killed"):
+        renderer.render("<p>x</p>", "zh-Hans")
+    assert time.monotonic() - started < 5
+    monkeypatch.undo()
+    assert renderer.render(long_document(1), "zh-Hans").startswith(b"%PDF-")

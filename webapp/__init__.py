@@ -76,6 +76,7 @@ def init_pdfs(app: Flask) -> None:
         time_limit=app.config["PDF_TIME_LIMIT"],
         max_concurrent=app.config["PDF_MAX_CONCURRENT"],
         queue_timeout=app.config["PDF_QUEUE_TIMEOUT"],
+        isolate=app.config["PDF_ISOLATE"],
     )
     renderer.warm_up()
     app.extensions["pdf_renderer"] = renderer

@@ -24,6 +24,8 @@ def from_environment() -> dict[str, object]:
         "PDF_TIME_LIMIT": float(os.environ.get("PDF_TIME_LIMIT", 20)),
         "PDF_MAX_CONCURRENT": int(os.environ.get("PDF_MAX_CONCURRENT", 2)),
         "PDF_QUEUE_TIMEOUT": float(os.environ.get("PDF_QUEUE_TIMEOUT", 10)),
+        # Render each PDF in a forked child: memory returns when it exits, and an overrun is killed.
+        "PDF_ISOLATE": os.environ.get("PDF_ISOLATE", "1") == "1",
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
         # Strict-Transport-Security max-age, sent only on HTTPS requests; 0 turns it off.
         "HSTS_SECONDS": int(os.environ.get("HSTS_SECONDS", 365 * 24 * 3600)),
