@@ -47,10 +47,9 @@ def drift(translations_dir: Path, converter: Converter) -> list[str]:
     hans = read_catalog(po_path(translations_dir, HANS.locale), HANS.locale)
     expected = hant_from_hans(hans, converter)
     actual = read_catalog(po_path(translations_dir, HANT.locale), HANT.locale)
-    ids = {m.id for m in expected if m.id} | {m.id for m in actual if m.id}
-    return sorted(
-        str(i) for i in ids if (expected.get(i) and expected.get(i).string) != (actual.get(i) and actual.get(i).string)
-    )
+    want = {m.id: m.string for m in expected if m.id}
+    have = {m.id: m.string for m in actual if m.id}
+    return sorted(str(i) for i in want.keys() | have.keys() if want.get(i) != have.get(i))
 
 
 def loaded(translations_dir: Path) -> dict[str, bool]:

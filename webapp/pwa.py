@@ -136,9 +136,7 @@ def variant_manifest(v: Variant) -> Response:
 
 @bp.get("/sw.js")
 def service_worker() -> Response:
-    cache: Precache = current_app.extensions["precache"]
-    body = render_template("sw.js", version=cache.version, precache=list(cache.entries), pdfs=cache.pdfs)
-    response = Response(body, mimetype="text/javascript")
+    response = Response(current_app.extensions["service_worker"], mimetype="text/javascript")
     response.cache_control.no_cache = True  # browsers must see a new version as soon as there is one
     return response
 
@@ -156,4 +154,10 @@ def build_at_startup(app: Flask) -> None:
     """Call last in create_app, with no request or app context active."""
     if has_app_context():
         raise RuntimeError("build the precache outside any app context: its pages would share that context")
-    app.extensions["precache"] = build_precache(app)
+    cache = build_precache(app)
+    app.extensions["precache"] = cache
+    # Its bytes are fixed until the next deploy: rendered once, not on every browser's update check.
+    with app.app_context():
+        app.extensions["service_worker"] = render_template(
+            "sw.js", version=cache.version, precache=list(cache.entries), pdfs=cache.pdfs
+        )

@@ -4,6 +4,7 @@ Money is Decimal and rounded half-up to the fen; dates are calendar dates in Asi
 request, a file or the clock: the view passes `today`.
 """
 
+from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -15,6 +16,7 @@ from webapp.situation.rules import Rules, VariantTexts
 from webapp.variants import VARIANTS
 
 FEN = Decimal("0.01")
+MoneyFormatter = Callable[[str], str]  # "1500.00" -> "¥1,500.00" in the reader's locale
 PROJECTION_DAYS = (30, 60, 90)
 MAX_SCHEDULE_MONTHS = 120
 
@@ -195,7 +197,7 @@ def actions(
     conducts: list[Conduct],
     rules: Rules,
     texts: VariantTexts,
-    format_money: "MoneyFormatter",
+    format_money: MoneyFormatter,
 ) -> list[Action]:
     """The next steps that apply, most urgent first."""
     contacts = set(answers.contacts)
@@ -242,14 +244,12 @@ def actions(
     ]
 
 
-class MoneyFormatter:
-    """How amounts are written inside action texts (Babel, in the reader's locale); plain in tests."""
-
-    def __call__(self, amount: str) -> str:
-        return f"¥{amount}"
+def plain_money(amount: str) -> str:
+    """How amounts are written inside action texts when no locale is at hand (the views pass Babel's)."""
+    return f"¥{amount}"
 
 
-def assess(answers: Answers, rules: Rules, today: date, format_money: MoneyFormatter | None = None) -> Assessment:
+def assess(answers: Answers, rules: Rules, today: date, format_money: MoneyFormatter = plain_money) -> Assessment:
     as_of = answers.as_of or today
     variant = VARIANTS[answers.variant.lower()]
     texts = rules.for_variant(variant)
@@ -269,7 +269,5 @@ def assess(answers: Answers, rules: Rules, today: date, format_money: MoneyForma
         interest_cap=cap,
         conduct=conducts,
         repayment_plan=plan,
-        actions=actions(
-            answers, days_overdue, stage, cap, plan, conducts, rules, texts, format_money or MoneyFormatter()
-        ),
+        actions=actions(answers, days_overdue, stage, cap, plan, conducts, rules, texts, format_money),
     )

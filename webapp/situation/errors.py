@@ -89,8 +89,6 @@ def field_label(path: tuple[str | int, ...]) -> str:
         if len(path) < 3:
             return row
         return str(_("%(row)s: %(part)s", row=row, part=FIELD_LABELS.get(str(path[2]), path[2])))
-    if head == "contacts" and len(path) >= 2:
-        return label
     return label
 
 

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from webapp import formatting
 from webapp.pdf import PdfRenderer
-from webapp.situation.assess import Assessment, MoneyFormatter, assess
+from webapp.situation.assess import Assessment, assess
 from webapp.situation.errors import FieldError, from_validation_error
 from webapp.situation.model import Answers
 from webapp.situation.rules import Rules
@@ -25,11 +25,6 @@ def today() -> date:
     return datetime.now(SHANGHAI).date()
 
 
-class LocaleMoney(MoneyFormatter):
-    def __call__(self, amount: str) -> str:
-        return formatting.money(amount)
-
-
 def validate(data: object) -> Answers | list[FieldError]:
     try:
         return Answers.model_validate(data)
@@ -41,7 +36,7 @@ def run_assessment(answers: Answers) -> Assessment:
     rules: Rules = current_app.extensions["rules"]
     variant = VARIANTS[answers.variant.lower()]
     with force_locale(variant.locale):
-        return assess(answers, rules, today(), LocaleMoney())
+        return assess(answers, rules, today(), formatting.money)
 
 
 def summary_context(answers: Answers, assessment: Assessment) -> dict:

@@ -35,7 +35,6 @@ def show_form(v: Variant, form_input: forms.FormInput, errors: list[FieldError],
         error_list=errors,
         contacts=list(Contact),
         lender_types=list(LenderType),
-        rate_units=forms.RATE_UNITS,
         texts=current_app.extensions["rules"].for_variant(v),
         prefilled=bool(form_input.data) or bool(errors),
         quick_exit_url=current_app.config["QUICK_EXIT_URL"],
@@ -52,7 +51,7 @@ def form(v: Variant) -> Response:
 
 @bp.post("/<variant:v>/situation")
 def form_again(v: Variant) -> Response:
-    """ "Change answers" from a summary: the form again, filled in with what the reader posted."""
+    """The form again, filled in with what the reader posted: "change answers" on a summary."""
     return show_form(v, forms.parse(request.form, v), [])
 
 
