@@ -1,0 +1,55 @@
+"""Helpers shared by the test modules: reading pages and PDFs back as a reader would."""
+
+import re
+import subprocess
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUIDES_DIR = ROOT / "guides"
+
+
+class _TextAndAttributes(HTMLParser):
+    """What a reader sees or hears: text nodes and the human-readable attributes."""
+
+    READABLE = frozenset({"title", "alt", "aria-label", "content", "placeholder", "value"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.parts.extend(v for k, v in attrs if k in self.READABLE and v)
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def readable_text(html: str) -> str:
+    parser = _TextAndAttributes()
+    parser.feed(html)
+    return "\n".join(parser.parts)
+
+
+def cjk(text: str) -> str:
+    return "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+def links(html: str, attribute: str = "href") -> list[str]:
+    return re.findall(rf'{attribute}="([^"]*)"', html)
+
+
+def squash(text: str) -> str:
+    """Text with all white space removed and composed (NFC): PDF text wraps anywhere."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+
+
+def pdftotext(pdf: bytes, *extra: str) -> str:
+    """The text of a PDF as poppler reads it back."""
+    return subprocess.run(["pdftotext", *extra, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def pdffonts(pdf: bytes) -> list[str]:
+    out = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return out.splitlines()[2:]
