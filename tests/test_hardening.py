@@ -6,7 +6,9 @@ import pytest
 
 from tests.conftest import GUIDE_SLUG
 from webapp import create_app
+from webapp.pdf import PdfBusy
 from webapp.security import CONTENT_SECURITY_POLICY
+from webapp.state import state
 
 ANSWERS = {
     "as_of": "2026-11-28",
@@ -18,7 +20,7 @@ FORM = {**ANSWERS, "contacts": ["phone"]}
 
 
 def every_kind_of_response(client, app) -> dict[str, object]:
-    assets = app.extensions["assets"]
+    assets = state(app).assets
     return {
         "root": client.get("/"),
         "home": client.get("/zh-hans/"),
@@ -117,23 +119,16 @@ def test_limits_are_per_client_and_pages_are_never_limited(limited) -> None:
     assert all(client.get("/zh-hans/").status_code == 200 for _ in range(100))
 
 
-def test_when_every_render_slot_stays_busy_the_reader_gets_503_to_retry() -> None:
-    app = create_app(
-        {
-            "TESTING": True,
-            "PDF_PRERENDER": False,
-            "RATELIMIT_ENABLED": False,
-            "PDF_MAX_CONCURRENT": 1,
-            "PDF_QUEUE_TIMEOUT": 0.05,
-        }
-    )
-    slots = app.extensions["pdf_renderer"]._slots
-    slots.acquire()  # another render holds the only slot
-    try:
+def test_when_no_render_slot_is_free_the_reader_gets_503_to_retry(app, monkeypatch) -> None:
+    renderer = state(app).pdf_renderer
+
+    def busy(*args: object, **kwargs: object) -> bytes:
+        raise PdfBusy("every render slot stayed taken")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(renderer, "render", busy)
         response = app.test_client().post("/zh-hans/situation/summary.pdf", data=FORM)
         api = app.test_client().post("/api/v1/summary.pdf", json=ANSWERS)
-    finally:
-        slots.release()
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert "服务繁忙" in response.text
     assert api.status_code == 503 and api.get_json()["errors"][0]["code"] == "busy"
@@ -141,11 +136,9 @@ def test_when_every_render_slot_stays_busy_the_reader_gets_503_to_retry() -> Non
 
 
 def test_renders_in_parallel_threads_stay_correct(app) -> None:
-    renderer = app.extensions["pdf_renderer"]
+    renderer = state(app).pdf_renderer
     results: list[bytes] = []
-    html = app.extensions["guide_pdfs"].html(
-        app.extensions["library"].get(GUIDE_SLUG, __import__("webapp").variants.HANS)
-    )
+    html = state(app).guide_pdfs.html(state(app).library.get(GUIDE_SLUG, __import__("webapp").variants.HANS))
 
     def render() -> None:
         results.append(renderer.render(html, "zh-Hans"))

@@ -1,6 +1,7 @@
 """/healthz: ready only when content, catalogs and fonts are all there."""
 
 from webapp import create_app
+from webapp.state import state
 
 
 def test_healthz_reports_ready_with_each_check(client) -> None:
@@ -15,7 +16,7 @@ def test_healthz_reports_ready_with_each_check(client) -> None:
 
 def test_healthz_is_unavailable_without_fonts() -> None:
     app = create_app({"TESTING": True, "PDF_PRERENDER": False})
-    app.extensions["fonts"] = {"Noto Sans CJK SC": None, "Noto Sans CJK TC": None}
+    state(app).fonts = {"Noto Sans CJK SC": None, "Noto Sans CJK TC": None}
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["fonts"]["ok"] is False

@@ -10,6 +10,7 @@ from babel.messages.extract import extract_from_dir
 from tests.conftest import GUIDE_SLUG, ROOT, readable_text
 from webapp import formatting
 from webapp.catalogs import drift, po_path, read_catalog
+from webapp.state import state
 
 HANT_PAGES = [
     "/zh-hant/",
@@ -38,20 +39,20 @@ def test_catalog_has_no_strings_the_code_no_longer_uses() -> None:
 
 
 def test_zh_hant_catalog_is_generated_from_zh_hans(app) -> None:
-    assert drift(ROOT / "translations", app.extensions["converter"]) == []
+    assert drift(ROOT / "translations", state(app).converter) == []
 
 
 def test_zh_hant_ui_strings_have_no_simplified_leftovers(app) -> None:
     hant = read_catalog(po_path(ROOT / "translations", "zh_Hant"), "zh_Hant")
     text = "".join(m.string for m in hant if m.id)
-    assert app.extensions["converter"].simplified_leftovers(text) == set()
+    assert state(app).converter.simplified_leftovers(text) == set()
 
 
 @pytest.mark.parametrize("path", HANT_PAGES)
 def test_zh_hant_page_has_no_simplified_leftovers(app, client, path: str) -> None:
     text = readable_text(client.get(path).text)
     assert len(text) > 50
-    assert app.extensions["converter"].simplified_leftovers(text) == set()
+    assert state(app).converter.simplified_leftovers(text) == set()
 
 
 @pytest.mark.parametrize("path", HANS_PAGES)
@@ -63,7 +64,7 @@ def test_zh_hans_page_has_no_traditional_characters(client, path: str) -> None:
 
 
 def test_leftover_scan_would_catch_an_untranslated_simplified_string(app) -> None:
-    assert app.extensions["converter"].simplified_leftovers("本頁由簡體原文转换") == {"转", "换"}
+    assert state(app).converter.simplified_leftovers("本頁由簡體原文转换") == {"转", "换"}
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ import webapp
 from tests.conftest import GUIDE_SLUG, ROOT
 from webapp import create_app
 from webapp.pdf import BASE_URL, PdfRenderer, PdfTooLong, PdfTooSlow
+from webapp.state import state
 from webapp.variants import VARIANTS
 
 CODES = ["zh-hans", "zh-hant"]
@@ -44,7 +45,7 @@ def guide_pdfs(app) -> dict[str, bytes]:
 @pytest.mark.parametrize("code", CODES)
 def test_guide_pdf_has_every_section_heading_in_its_script(app, guide_pdfs, code: str) -> None:
     text = squash(pdftotext(guide_pdfs[code]))
-    guide = app.extensions["library"].get(GUIDE_SLUG, VARIANTS[code])
+    guide = state(app).library.get(GUIDE_SLUG, VARIANTS[code])
     for heading in guide.toc:
         assert squash(heading.title) in text, heading.title
 
@@ -52,7 +53,7 @@ def test_guide_pdf_has_every_section_heading_in_its_script(app, guide_pdfs, code
 def test_zh_hant_pdf_has_no_simplified_leftovers(app, guide_pdfs) -> None:
     text = pdftotext(guide_pdfs["zh-hant"])
     assert "個人信息保護法" in text
-    assert app.extensions["converter"].simplified_leftovers(text) == set()
+    assert state(app).converter.simplified_leftovers(text) == set()
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -80,7 +81,7 @@ def test_pages_are_numbered_in_the_variants_words(guide_pdfs, code: str, page: s
 
 
 def test_running_header_carries_the_guide_title(app, guide_pdfs) -> None:
-    title = app.extensions["library"].get(GUIDE_SLUG, VARIANTS["zh-hans"]).title
+    title = state(app).library.get(GUIDE_SLUG, VARIANTS["zh-hans"]).title
     assert title in pdftotext(guide_pdfs["zh-hans"], "-f", "4", "-l", "4")
 
 
@@ -92,7 +93,7 @@ def test_table_of_contents_shows_page_numbers(guide_pdfs) -> None:
 
 def test_cover_has_title_script_date_and_version(app, guide_pdfs) -> None:
     cover = pdftotext(guide_pdfs["zh-hant"], "-f", "1", "-l", "1")
-    guide = app.extensions["library"].get(GUIDE_SLUG, VARIANTS["zh-hant"])
+    guide = state(app).library.get(GUIDE_SLUG, VARIANTS["zh-hant"])
     assert guide.title in cover
     assert "繁體中文" in cover and "2026年11月28日" in cover and guide.version[:8] in cover
     assert "不是法律意見" in cover
@@ -111,7 +112,7 @@ def test_pdf_has_no_screen_controls(guide_pdfs) -> None:
 @pytest.mark.parametrize("code", CODES)
 def test_pdf_metadata_title_language_dates_tags_and_no_attachments(app, guide_pdfs, code: str) -> None:
     reader = pypdf.PdfReader(io.BytesIO(guide_pdfs[code]))
-    guide = app.extensions["library"].get(GUIDE_SLUG, VARIANTS[code])
+    guide = state(app).library.get(GUIDE_SLUG, VARIANTS[code])
     assert reader.metadata.title == guide.title
     assert reader.metadata.creation_date.date() == guide.updated
     root = reader.trailer["/Root"]
@@ -189,8 +190,8 @@ def rasterize(pdf: bytes, page: int) -> bytes:
 
 @pytest.mark.parametrize("code", CODES)
 def test_compacted_fonts_draw_exactly_the_same_pages(app, plain_renderer, guide_pdfs, code: str) -> None:
-    guide = app.extensions["library"].get(GUIDE_SLUG, VARIANTS[code])
-    plain = plain_renderer.render(app.extensions["guide_pdfs"].html(guide), VARIANTS[code].tag)
+    guide = state(app).library.get(GUIDE_SLUG, VARIANTS[code])
+    plain = plain_renderer.render(state(app).guide_pdfs.html(guide), VARIANTS[code].tag)
     assert len(guide_pdfs[code]) < 0.6 * len(plain)
     for page in (1, 3, 7):
         assert rasterize(guide_pdfs[code], page) == rasterize(plain, page)
@@ -240,7 +241,7 @@ p::after {{ content: url("file:///etc/hostname"); }}
 
 
 def test_fetcher_refuses_everything_outside_the_apps_static_files(app, canary: str) -> None:
-    renderer = app.extensions["pdf_renderer"]
+    renderer = state(app).pdf_renderer
     before = len(renderer.fetcher.refused)
     pdf = renderer.render(hostile_document(canary), "zh-Hans")
     refused = renderer.fetcher.refused[before:]
@@ -264,7 +265,7 @@ def test_fetcher_refuses_everything_outside_the_apps_static_files(app, canary: s
 
 
 def test_fetcher_serves_bundled_static_files_only_within_the_folder(app) -> None:
-    fetcher = app.extensions["pdf_renderer"].fetcher
+    fetcher = state(app).pdf_renderer.fetcher
     assert b"@page" in fetcher.fetch(BASE_URL + "static/css/print.css").read()
     for url in (
         BASE_URL + "static/..%2F..%2Fpdf.py",
@@ -282,7 +283,7 @@ def long_document(paragraphs: int) -> str:
 
 
 def test_page_limit_stops_the_render_during_layout(app) -> None:
-    renderer = app.extensions["pdf_renderer"]
+    renderer = state(app).pdf_renderer
     with pytest.raises(PdfTooLong):
         renderer.render(long_document(60), "zh-Hans", max_pages=2)
 
@@ -297,7 +298,7 @@ def test_time_limit_stops_a_slow_render(plain_renderer) -> None:
 
 
 def test_renderer_still_works_after_a_refused_render(app) -> None:
-    renderer = app.extensions["pdf_renderer"]
+    renderer = state(app).pdf_renderer
     with pytest.raises(PdfTooLong):
         renderer.render(long_document(60), "zh-Hans", max_pages=1)
     assert pdftotext(renderer.render(long_document(1), "zh-Hans")).count("第0节") == 1
@@ -332,7 +333,7 @@ def test_pdf_is_tagged_for_screen_readers(guide_pdfs) -> None:
 
 # Isolation: each render in a forked child
 def test_isolated_and_in_process_renders_give_the_same_bytes(app, monkeypatch) -> None:
-    renderer = app.extensions["pdf_renderer"]
+    renderer = state(app).pdf_renderer
     assert renderer.isolate
     html = long_document(2)
     isolated = renderer.render(html, "zh-Hans")
@@ -342,7 +343,7 @@ def test_isolated_and_in_process_renders_give_the_same_bytes(app, monkeypatch) -
 
 
 def test_a_render_stuck_past_its_limit_is_killed_and_the_worker_goes_on(app, monkeypatch) -> None:
-    renderer = app.extensions["pdf_renderer"]
+    renderer = state(app).pdf_renderer
     monkeypatch.setattr(renderer, "time_limit", 0.3)
     monkeypatch.setattr(renderer, "_render", lambda *args: time.sleep(30))  # stuck where no check can run
     started = time.monotonic()

@@ -12,6 +12,7 @@ from PIL import Image
 
 from tests.conftest import GUIDE_SLUG, ROOT
 from webapp import create_app
+from webapp.state import state
 
 STATIC = ROOT / "webapp" / "static"
 CODES = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
@@ -34,7 +35,7 @@ def test_precache_lists_every_page_in_both_variants_and_the_fingerprinted_assets
     for code in CODES:
         for path in (f"/{code}/", f"/{code}/guides/{GUIDE_SLUG}", f"/{code}/offline"):
             assert path in urls
-    assets = app.extensions["assets"]
+    assets = state(app).assets
     for name in ("css/site.css", "js/app.js"):
         digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
         assert {"url": assets.url(name), "revision": digest} in entries
@@ -88,7 +89,7 @@ def test_variant_manifest_speaks_the_variant_and_opens_the_chosen_one(client, co
 
 
 def real_size(url: str, app) -> tuple[int, int]:
-    name = app.extensions["assets"].resolve(url.removeprefix("/assets/"))
+    name = state(app).assets.resolve(url.removeprefix("/assets/"))
     with Image.open(STATIC / name) as image:
         return image.size
 
@@ -125,7 +126,7 @@ def test_pages_link_their_manifest_apple_touch_icon_and_script(app, client) -> N
 
 
 def test_fingerprinted_assets_are_immutable_for_a_year(app, client) -> None:
-    response = client.get(app.extensions["assets"].url("css/site.css"))
+    response = client.get(state(app).assets.url("css/site.css"))
     assert response.status_code == 200
     assert {"public", "immutable", "max-age=31536000"} <= set(
         part.strip() for part in response.headers["Cache-Control"].split(",")

@@ -10,6 +10,7 @@ import pypdf
 import pytest
 
 from tests.situation_cases import CASES, Case
+from webapp.state import state
 from webapp.variants import HANT
 
 
@@ -93,7 +94,7 @@ def test_summary_pdf_states_the_facts(app, client, name: str, case: Case, varian
     assert response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"
     text = pdftotext(response.data)
-    converter = app.extensions["converter"]
+    converter = state(app).converter
     if variant == "zh-Hant":
         # The reader's own notes are printed as they typed them, never converted: leave them out of the scan.
         ours = squash(text)

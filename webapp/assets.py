@@ -7,8 +7,10 @@ one. Templates call `asset_url("css/site.css")`.
 import hashlib
 from pathlib import Path, PurePosixPath
 
-from flask import Blueprint, Flask, abort, current_app, send_from_directory
+from flask import Blueprint, Flask, abort, send_from_directory
 from werkzeug.wrappers import Response
+
+from webapp.state import state
 
 YEAR = 365 * 24 * 3600
 bp = Blueprint("assets", __name__)
@@ -39,7 +41,7 @@ class Assets:
 
 @bp.get("/assets/<path:url_name>")
 def asset(url_name: str) -> Response:
-    assets: Assets = current_app.extensions["assets"]
+    assets = state().assets
     name = assets.resolve(url_name)
     if name is None:
         abort(404)
@@ -49,8 +51,6 @@ def asset(url_name: str) -> Response:
     return response
 
 
-def init_app(app: Flask) -> None:
-    assets = Assets(Path(app.static_folder or ""))
-    app.extensions["assets"] = assets
+def init_app(app: Flask, assets: Assets) -> None:
     app.add_template_global(assets.url, "asset_url")
     app.register_blueprint(bp)

@@ -6,9 +6,10 @@ import click
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from babel.support import Translations
-from flask import Flask, current_app
+from flask import Flask
 
 from webapp.conversion import Converter
+from webapp.state import state
 from webapp.variants import HANS, HANT, VARIANTS
 
 
@@ -34,10 +35,11 @@ def hant_from_hans(hans: Catalog, converter: Converter) -> Catalog:
     for message in hans:
         if not message.id:
             continue
-        if isinstance(message.id, tuple):
+        string: str | tuple[str, ...]
+        if isinstance(message.string, tuple | list):
             string = tuple(converter.convert(s, HANT) for s in message.string)
         else:
-            string = converter.convert(message.string, HANT)
+            string = converter.convert(message.string or "", HANT)
         hant.add(message.id, string, context=message.context)
     return hant
 
@@ -52,7 +54,10 @@ def drift(translations_dir: Path, converter: Converter) -> list[str]:
     return sorted(str(i) for i in want.keys() | have.keys() if want.get(i) != have.get(i))
 
 
-def loaded(translations_dir: Path) -> dict[str, bool]:
+CatalogStatus = dict[str, bool]  # locale -> whether its compiled catalog loads
+
+
+def loaded(translations_dir: Path) -> CatalogStatus:
     """Per locale: does a compiled catalog load? (`make catalogs` compiles them.)"""
     return {
         v.locale: isinstance(Translations.load(str(translations_dir), [v.locale]), Translations)
@@ -68,10 +73,10 @@ def register_cli(app: Flask) -> None:
     @catalogs.command("sync")
     def sync() -> None:
         """Write translations/zh_Hant from translations/zh_Hans."""
-        directory = current_app.config["TRANSLATIONS_DIR"]
+        directory = state().settings.TRANSLATIONS_DIR
         hans = read_catalog(po_path(directory, HANS.locale), HANS.locale)
         target = po_path(directory, HANT.locale)
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("wb") as f:
-            write_po(f, hant_from_hans(hans, current_app.extensions["converter"]), width=0)
+            write_po(f, hant_from_hans(hans, state().converter), width=0)
         click.echo(f"wrote {target}")

@@ -4,7 +4,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-REQUIRED_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK TC")
+# The embedded fonts: Simplified and Traditional glyph forms of Noto Sans CJK (Debian's fonts-noto-cjk).
+PDF_FONT_FAMILIES = {"zh-Hans": "Noto Sans CJK SC", "zh-Hant": "Noto Sans CJK TC"}
+REQUIRED_FAMILIES = tuple(PDF_FONT_FAMILIES.values())
 
 
 def find_fonts(families: tuple[str, ...] = REQUIRED_FAMILIES) -> dict[str, Path | None]:

@@ -11,12 +11,12 @@ def money(amount: Decimal | int | str) -> str:
     """CNY with the variant's symbol and grouping: ¥12,345.60 (zh_Hans), CN¥12,345.60 (zh_Hant)."""
     # Babel would round half-even; our money rule is half-up to the fen, done here before formatting.
     fen = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return format_currency(fen, "CNY")
+    return str(format_currency(fen, "CNY"))
 
 
 def long_date(day: date) -> str:
     """2026年11月28日, the long form both locales use."""
-    return format_date(day, format="long")
+    return str(format_date(day, format="long"))
 
 
 def init_app(app: Flask) -> None:

@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 
 import click
 import weasyprint
-from flask import Flask, current_app, render_template
+from flask import Flask, render_template
 from flask_babel import force_locale, gettext
 
 from webapp.content import Guide
 from webapp.pdf import PdfRenderer
+from webapp.state import state
 from webapp.variants import VARIANTS, Variant
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -45,7 +46,7 @@ def page_label_css(variant: Variant, family: str) -> str:
 
 
 class GuidePdfs:
-    def __init__(self, app: Flask, renderer: PdfRenderer) -> None:
+    def __init__(self, app: Flask, renderer: PdfRenderer, translations_dir: Path) -> None:
         self._app = app
         self._renderer = renderer
         self._cache: dict[tuple[str, str, str], GuidePdf] = {}
@@ -56,7 +57,7 @@ class GuidePdfs:
             Path(app.root_path) / "templates" / TEMPLATE,
             Path(app.root_path) / "templates" / "_sources.html",
             Path(app.static_folder or "") / "css" / "print.css",
-            *sorted(Path(app.config["TRANSLATIONS_DIR"]).glob("*/LC_MESSAGES/messages.po")),
+            *sorted(translations_dir.glob("*/LC_MESSAGES/messages.po")),
         ):
             parts.append(path.read_bytes())
         self.fingerprint = hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
@@ -110,8 +111,8 @@ def register_cli(app: Flask) -> None:
     @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
     def write_guide(slug: str, code: str, output: Path) -> None:
         """Render a guide's PDF and write it to a file."""
-        guide = current_app.extensions["library"].get(slug, VARIANTS[code])
+        guide = state().library.get(slug, VARIANTS[code])
         if guide is None:
             raise click.BadParameter(f"no guide {slug!r}", param_hint="SLUG")
-        output.write_bytes(current_app.extensions["guide_pdfs"].get(guide).data)
+        output.write_bytes(state().guide_pdfs.get(guide).data)
         click.echo(f"wrote {output}")

@@ -5,9 +5,14 @@ Pages and static files are not limited: readers behind one shared address (a cam
 be able to read. Each app gets its own Limiter, so two apps in one process never share counters or settings.
 """
 
+from typing import cast
+
 from flask import Flask
+from flask.typing import RouteCallable
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+from webapp.settings import Settings
 
 SUMMARY_LIMIT = "30 per minute;300 per hour"
 PDF_LIMIT = "10 per minute;100 per hour"
@@ -19,9 +24,18 @@ LIMITED_ENDPOINTS = {
 }
 
 
-def init_app(app: Flask) -> None:
+def make_limiter(settings: Settings) -> Limiter:
+    return Limiter(
+        key_func=get_remote_address,
+        storage_uri=settings.RATELIMIT_STORAGE_URI,
+        enabled=settings.RATELIMIT_ENABLED,
+        headers_enabled=True,
+        default_limits=[],
+    )
+
+
+def init_app(app: Flask, limiter: Limiter) -> None:
     """Call after the blueprints are registered: it wraps their views."""
-    limiter = Limiter(key_func=get_remote_address, app=app, headers_enabled=True, default_limits=[])
+    limiter.init_app(app)
     for endpoint, limit in LIMITED_ENDPOINTS.items():
-        app.view_functions[endpoint] = limiter.limit(limit)(app.view_functions[endpoint])
-    app.extensions["rate_limiter"] = limiter
+        app.view_functions[endpoint] = cast(RouteCallable, limiter.limit(limit)(app.view_functions[endpoint]))

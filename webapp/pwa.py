@@ -12,11 +12,13 @@ import json
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, has_app_context, render_template, url_for
 from flask_babel import force_locale, gettext
 
-from webapp.variants import VARIANTS, Variant
+from webapp.state import state
+from webapp.variants import VARIANTS, Variant, current_variant
 
 bp = Blueprint("pwa", __name__)
 
@@ -34,8 +36,14 @@ class Precache:
     pdfs: dict[str, list[str]]  # variant code -> guide PDF URLs, cached once the reader has visited
 
 
+@dataclass(frozen=True)
+class OfflineBundle:
+    precache: Precache
+    service_worker: str  # sw.js, rendered once: its bytes are fixed until the next deploy
+
+
 def page_urls(app: Flask, variant: Variant) -> list[str]:
-    library = app.extensions["library"]
+    library = state(app).library
     return [
         url_for("pages.home", v=variant),
         *(url_for("pages.guide", v=variant, slug=slug) for slug in library.slugs),
@@ -45,9 +53,8 @@ def page_urls(app: Flask, variant: Variant) -> list[str]:
 
 
 def build_precache(app: Flask) -> Precache:
-    assets = app.extensions["assets"]
-    library = app.extensions["library"]
-    pdfs = app.extensions["guide_pdfs"]
+    app_state = state(app)
+    assets, library, pdfs = app_state.assets, app_state.library, app_state.guide_pdfs
     pdf_urls: dict[str, list[str]] = {}
     pdf_etags: list[str] = []
     with app.test_request_context():  # only to build URLs: pages are fetched below, each in its own context
@@ -75,8 +82,8 @@ def png_size(path: Path) -> str:
     return f"{width}x{height}"
 
 
-def manifest(variant: Variant) -> dict:
-    assets = current_app.extensions["assets"]
+def manifest(variant: Variant) -> dict[str, Any]:
+    assets = state().assets
     static = Path(current_app.static_folder or "")
 
     def image(name: str, **extra: str) -> dict[str, str]:
@@ -122,8 +129,6 @@ def manifest_response(variant: Variant) -> Response:
 
 @bp.get("/manifest.webmanifest")
 def root_manifest() -> Response:
-    from webapp import current_variant
-
     response = manifest_response(current_variant())
     response.vary.update(("Cookie", "Accept-Language"))
     return response
@@ -136,14 +141,16 @@ def variant_manifest(v: Variant) -> Response:
 
 @bp.get("/sw.js")
 def service_worker() -> Response:
-    response = Response(current_app.extensions["service_worker"], mimetype="text/javascript")
+    offline_bundle = state().offline
+    assert offline_bundle is not None, "create_app builds the service worker before serving"
+    response = Response(offline_bundle.service_worker, mimetype="text/javascript")
     response.cache_control.no_cache = True  # browsers must see a new version as soon as there is one
     return response
 
 
 @bp.get("/<variant:v>/offline")
 def offline(v: Variant) -> str:
-    return render_template("offline.html", guides=current_app.extensions["library"].all(v))
+    return render_template("offline.html", guides=state().library.all(v))
 
 
 def init_app(app: Flask) -> None:
@@ -155,9 +162,7 @@ def build_at_startup(app: Flask) -> None:
     if has_app_context():
         raise RuntimeError("build the precache outside any app context: its pages would share that context")
     cache = build_precache(app)
-    app.extensions["precache"] = cache
     # Its bytes are fixed until the next deploy: rendered once, not on every browser's update check.
     with app.app_context():
-        app.extensions["service_worker"] = render_template(
-            "sw.js", version=cache.version, precache=list(cache.entries), pdfs=cache.pdfs
-        )
+        worker = render_template("sw.js", version=cache.version, precache=list(cache.entries), pdfs=cache.pdfs)
+    state(app).offline = OfflineBundle(precache=cache, service_worker=worker)

@@ -8,6 +8,8 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
+from webapp.settings import Settings
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -55,9 +57,9 @@ def secure_headers(response: Response) -> Response:
     return response
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, settings: Settings) -> None:
     app.after_request(secure_headers)
-    hsts_seconds = app.config["HSTS_SECONDS"]
+    hsts_seconds = settings.HSTS_SECONDS
 
     @app.after_request
     def strict_transport(response: Response) -> Response:
@@ -66,7 +68,7 @@ def init_app(app: Flask) -> None:
             response.headers["Strict-Transport-Security"] = f"max-age={hsts_seconds}; includeSubDomains"
         return response
 
-    proxies = app.config["TRUSTED_PROXIES"]
+    proxies = settings.TRUSTED_PROXIES
     if proxies:
         # Behind N proxies, trust their X-Forwarded-For/-Proto: per-reader rate limits and HTTPS detection.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]

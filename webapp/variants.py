@@ -1,9 +1,11 @@
-"""The two script variants, and which one a request gets."""
+"""The two script variants, which one a request gets, and the `<variant:v>` URL converter."""
 
 from dataclasses import dataclass
 
+from flask import g, request
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
+from werkzeug.routing import BaseConverter
 
 
 @dataclass(frozen=True)
@@ -65,3 +67,23 @@ def negotiate(cookie: str | None, accept_language: str | None) -> Variant:
     if cookie in VARIANTS:
         return VARIANTS[cookie]
     return from_accept_language(accept_language) or DEFAULT
+
+
+def current_variant() -> Variant:
+    """The variant in the URL (even one no route matched); else the reader's negotiated one."""
+    variant: Variant | None = g.get("variant") or VARIANTS.get(request.path.split("/")[1])
+    if variant is None:
+        variant = negotiate(request.cookies.get(COOKIE), request.headers.get("Accept-Language"))
+    return variant
+
+
+class VariantConverter(BaseConverter):
+    """`/<variant:v>/...`: only our two codes match, so any other prefix is an ordinary 404."""
+
+    regex = "|".join(VARIANTS)
+
+    def to_python(self, value: str) -> Variant:
+        return VARIANTS[value]
+
+    def to_url(self, value: Variant | str) -> str:
+        return str(value)

@@ -5,6 +5,7 @@ request, a file or the clock: the view passes `today`.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -188,59 +189,74 @@ def repayment_plan(answers: Answers, penalty_to_date: Decimal) -> RepaymentPlan 
     return RepaymentPlan(total=money(total), monthly_payment=money(monthly), months=months, schedule=schedule)
 
 
-def actions(
-    answers: Answers,
-    days_overdue: int,
-    stage: Stage,
-    cap: InterestCap | None,
-    plan: RepaymentPlan | None,
-    conducts: list[Conduct],
-    rules: Rules,
-    texts: VariantTexts,
-    format_money: MoneyFormatter,
-) -> list[Action]:
-    """The next steps that apply, most urgent first."""
-    contacts = set(answers.contacts)
-    unlawful = any(c.level == Level.UNLAWFUL for c in conducts)
-    wanted: list[str] = []
-    if Contact.VIOLENCE_OR_DETENTION in contacts:
-        wanted.append("safety_first")
-    if unlawful:
-        wanted.append("report_unlawful")
-    wanted.append("know_the_debt")
-    wanted.append("contact_before_due" if days_overdue <= 0 else "contact_platform")
-    if plan is None:
-        wanted.append("make_plan")
-    elif plan.months is None:
-        wanted.append("cannot_pay_now")
-    elif plan.months > rules.plan_long_months:
-        wanted.append("plan_too_long")
-    else:
-        wanted.append("follow_plan")
-    if cap is not None and cap.annual_rate_exceeds and cap.applies is not False:
-        wanted.append("rate_above_cap")
-    elif answers.annual_rate_percent is not None or answers.lender_type != LenderType.PRIVATE:
-        wanted.append("check_rate")
-    if not answers.reachable:
-        wanted.append("stay_reachable")
-    if contacts & {Contact.CALL_CONTACTS, Contact.CALL_EMPLOYER, Contact.PUBLIC_EXPOSURE}:
-        wanted.append("protect_contacts")
-    if contacts & {Contact.HOME_VISIT, Contact.WORKPLACE_VISIT}:
-        wanted.append("visit_rights")
-    if days_overdue > 0:
-        wanted.append("check_credit_report")
-    wanted.append("keep_evidence")
-    if stage == Stage.M3_PLUS:
-        wanted.append("prepare_for_lawsuit")
+@dataclass(frozen=True)
+class Situation:
+    """What the next-step conditions look at: the answers and what the assessment has worked out from them."""
 
+    answers: Answers
+    days_overdue: int
+    stage: Stage
+    cap: InterestCap | None
+    plan: RepaymentPlan | None
+    conduct: list[Conduct]
+    plan_long_months: int
+
+    @property
+    def contacts(self) -> set[Contact]:
+        return set(self.answers.contacts)
+
+
+def _rate_above_cap(s: Situation) -> bool:
+    return s.cap is not None and bool(s.cap.annual_rate_exceeds) and s.cap.applies is not False
+
+
+def _plan_months(s: Situation) -> int | None:
+    return s.plan.months if s.plan is not None else None
+
+
+# Each condition a next step in guides/data/actions.yaml may name in `when`, declared once.
+CONDITIONS: dict[str, Callable[[Situation], bool]] = {
+    "always": lambda s: True,
+    "violence_or_detention": lambda s: Contact.VIOLENCE_OR_DETENTION in s.contacts,
+    "unlawful_contact": lambda s: any(c.level == Level.UNLAWFUL for c in s.conduct),
+    "not_yet_due": lambda s: s.days_overdue <= 0,
+    "overdue": lambda s: s.days_overdue > 0,
+    "long_overdue": lambda s: s.stage == Stage.M3_PLUS,
+    "no_monthly_figure": lambda s: s.plan is None,
+    "cannot_pay_monthly": lambda s: s.plan is not None and s.plan.months is None,
+    "plan_too_long": lambda s: (_plan_months(s) or 0) > s.plan_long_months,
+    "plan_affordable": lambda s: 0 < (_plan_months(s) or 0) <= s.plan_long_months,
+    "rate_above_cap": _rate_above_cap,
+    "rate_to_check": lambda s: (
+        not _rate_above_cap(s)
+        and (s.answers.annual_rate_percent is not None or s.answers.lender_type != LenderType.PRIVATE)
+    ),
+    "unreachable": lambda s: not s.answers.reachable,
+    "others_contacted": lambda s: bool(
+        s.contacts & {Contact.CALL_CONTACTS, Contact.CALL_EMPLOYER, Contact.PUBLIC_EXPOSURE}
+    ),
+    "visited": lambda s: bool(s.contacts & {Contact.HOME_VISIT, Contact.WORKPLACE_VISIT}),
+}
+
+
+def unknown_conditions(rules: Rules) -> list[str]:
+    """Conditions the data names that no code declares (checked at start-up: a typo must not hide a step)."""
+    named = {a.when for texts in rules.texts.values() for a in texts.actions}
+    return sorted(named - CONDITIONS.keys())
+
+
+def actions(situation: Situation, texts: VariantTexts, format_money: MoneyFormatter) -> list[Action]:
+    """The next steps whose condition holds, in the data's order."""
+    plan = situation.plan
     fill = {
-        "platform": answers.platform,
+        "platform": situation.answers.platform,
         "monthly": format_money(plan.monthly_payment) if plan else "",
         "months": str(plan.months) if plan and plan.months else "",
     }
     return [
-        Action(id=key, title=texts.actions[key].title.format(**fill), why=texts.actions[key].why.format(**fill))
-        for key in wanted
+        Action(id=step.id, title=step.title.format(**fill), why=step.why.format(**fill))
+        for step in texts.actions
+        if CONDITIONS[step.when](situation)
     ]
 
 
@@ -269,5 +285,7 @@ def assess(answers: Answers, rules: Rules, today: date, format_money: MoneyForma
         interest_cap=cap,
         conduct=conducts,
         repayment_plan=plan,
-        actions=actions(answers, days_overdue, stage, cap, plan, conducts, rules, texts, format_money),
+        actions=actions(
+            Situation(answers, days_overdue, stage, cap, plan, conducts, rules.plan_long_months), texts, format_money
+        ),
     )

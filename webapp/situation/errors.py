@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from flask_babel import format_decimal, lazy_gettext
 from pydantic import ValidationError
@@ -92,7 +93,7 @@ def field_label(path: tuple[str | int, ...]) -> str:
     return label
 
 
-def _limit(ctx: dict) -> str:
+def _limit(ctx: dict[str, Any]) -> str:
     for key in _LIMIT_KEYS:
         if key in ctx:
             value = ctx[key]

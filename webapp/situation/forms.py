@@ -4,9 +4,11 @@
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from webapp.situation.model import DEFAULT_PLATFORM
 from webapp.variants import Variant
 
 SCALARS = (
@@ -38,8 +40,8 @@ DAYS_PER_YEAR = 360
 
 @dataclass
 class FormInput:
-    data: dict  # what the model validates
-    values: dict  # what the form shows again: the reader's own text, untouched
+    data: dict[str, Any]  # what the model validates
+    values: dict[str, Any]  # what the form shows again: the reader's own text, untouched
     log_rows: list[dict[str, str]] = field(default_factory=list)
     log_row_of: list[int] = field(default_factory=list)  # model's contact_log index -> form row number
 
@@ -71,13 +73,13 @@ def daily_rate_percent(value: str, unit: str) -> str:
     return str(daily.quantize(Decimal("0.0000000001"), rounding=ROUND_HALF_UP).normalize())
 
 
-def parse(form: MultiDict, variant: Variant) -> FormInput:
-    values: dict = {name: form.get(name, "") for name in SCALARS}
+def parse(form: MultiDict[str, str], variant: Variant) -> FormInput:
+    values: dict[str, Any] = {name: form.get(name, "") for name in SCALARS}
     values["penalty_rate_unit"] = form.get("penalty_rate_unit", "daily_percent")
     values["contacts"] = form.getlist("contacts")
     values["reachable"] = form.get("reachable", "yes")
 
-    data: dict = {"variant": variant.tag}
+    data: dict[str, Any] = {"variant": variant.tag}
     for name in SCALARS:
         text = values[name].strip()
         if text:
@@ -105,8 +107,8 @@ def parse(form: MultiDict, variant: Variant) -> FormInput:
 
 
 def empty() -> FormInput:
-    values: dict = dict.fromkeys(SCALARS, "")
-    values.update(penalty_rate_unit="daily_percent", contacts=[], reachable="yes", platform="58金融")
+    values: dict[str, Any] = dict.fromkeys(SCALARS, "")
+    values.update(penalty_rate_unit="daily_percent", contacts=[], reachable="yes", platform=DEFAULT_PLATFORM)
     return FormInput(data={}, values=values)
 
 

@@ -1,8 +1,11 @@
-"""The situation answers: one pydantic model for the form and the API (../shared/DESIGN.md, "Situation answers").
+"""The situation answers: one pydantic model for the form and the API (DESIGN's "Situation answers").
 
 Input reaches the model as plain Python data: JSON is parsed with exact decimals (numbers never pass through
 float), form fields are gathered into the same shape by forms.py. Every failure is a field error with a code
 that errors.py turns into a message in the reader's variant.
+
+Validate with `validate(data, drawable)`: the characters the embedded PDF font can draw come in through pydantic's
+validation context, never from a process global, so validation is the same whatever app exists.
 """
 
 import unicodedata
@@ -18,12 +21,14 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 MAX_AMOUNT = Decimal("10000000")
+DEFAULT_PLATFORM = "58金融"  # the platform of the first guide: the form's and the API's default
 MAX_LOG_ENTRIES = 100
 # Unicode categories no reader types on purpose: controls, format characters (bidi overrides, zero-width
 # joiners), surrogates, private use, unassigned, and line/paragraph separators.
@@ -52,22 +57,14 @@ class LenderType(StrEnum):
     UNKNOWN = "unknown"
 
 
-# Set once at start-up from the embedded font (create_app): a character the PDF cannot show is refused here.
-_drawable: frozenset[int] = frozenset()
-
-
-def set_drawable_characters(code_points: frozenset[int]) -> None:
-    global _drawable
-    _drawable = code_points
-
-
-def _text(value: str) -> str:
+def _text(value: str, info: ValidationInfo) -> str:
     if "\ufffd" in value:  # bytes that were not UTF-8, replaced while decoding: not what the reader typed
         raise PydanticCustomError("invalid_encoding", "damaged characters")
     forbidden = sorted({ch for ch in value if unicodedata.category(ch) in FORBIDDEN_CATEGORIES})
     if forbidden:
         raise PydanticCustomError("control_characters", "control or formatting characters")
-    undrawable = sorted({ch for ch in value if _drawable and ord(ch) not in _drawable and not ch.isspace()})
+    drawable: frozenset[int] | None = (info.context or {}).get("drawable")
+    undrawable = sorted({ch for ch in value if drawable and ord(ch) not in drawable and not ch.isspace()})
     if undrawable:
         raise PydanticCustomError(
             "unsupported_characters", "characters the fonts cannot show", {"characters": "".join(undrawable[:5])}
@@ -94,9 +91,9 @@ def _money_places(value: Decimal) -> Decimal:
     return value
 
 
-def _decimal_schema(minimum: int, maximum: int, *, exclusive: bool, places: int | None) -> dict:
+def _decimal_schema(minimum: int, maximum: int, *, exclusive: bool, places: int | None) -> dict[str, Any]:
     """What the API documents for an amount or a rate: a JSON number, or the same number as a decimal string."""
-    number: dict = {"type": "number", "maximum": maximum}
+    number: dict[str, Any] = {"type": "number", "maximum": maximum}
     number["exclusiveMinimum" if exclusive else "minimum"] = minimum
     if places is not None:
         number["multipleOf"] = 10**-places
@@ -160,7 +157,7 @@ class Answers(BaseModel):
     contacts: list[Contact] = Field(default_factory=list, max_length=len(Contact))
     reachable: bool = True
     monthly_payment: Payment | None = None
-    platform: Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_text)] = "58金融"
+    platform: Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_text)] = DEFAULT_PLATFORM
     contact_log: list[LogEntry] = Field(default_factory=list, max_length=MAX_LOG_ENTRIES)
 
     @model_validator(mode="after")
@@ -180,3 +177,9 @@ MODEL_ERROR_FIELDS = {
     "duplicate_contacts": "contacts",
     "contract_after_due": "contract_date",
 }
+
+
+def answers_from(data: object, drawable: frozenset[int] | None) -> Answers:
+    """Answers from plain data, or pydantic's ValidationError; `drawable`: the code points a PDF can show (None:
+    no font check, for callers that print nothing)."""
+    return Answers.model_validate(data, context={"drawable": drawable})

@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 description of the API, generated from the pydantic models (never written by hand)."""
 
 from functools import cache
+from typing import Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
@@ -19,11 +20,11 @@ class ErrorResponse(BaseModel):
     errors: list[FieldErrorOut]
 
 
-def _ref(name: str) -> dict:
+def _ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _errors(description: str) -> dict:
+def _errors(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ref("ErrorResponse")}}}
 
 
@@ -36,7 +37,7 @@ COMMON_ERRORS = {
 
 
 @cache
-def openapi_document() -> dict:
+def openapi_document() -> dict[str, Any]:
     _, schemas = models_json_schema(
         [(Answers, "validation"), (Assessment, "serialization"), (ErrorResponse, "serialization")],
         ref_template="#/components/schemas/{model}",

@@ -1,18 +1,25 @@
-"""The dated data the assessment uses (guides/data/*.yaml), loaded once and converted for each variant."""
+"""The dated data the assessment uses (guides/data/*.yaml), loaded once and converted for each variant.
+
+The data cites sources by id; `lookup` finds each in the sources registry (in the variant's script), so a
+data file can never cite a source the registry does not have.
+"""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from webapp.content import Source
+from webapp.content import ContentError, Source
 from webapp.conversion import Converter
 from webapp.variants import VARIANTS, Variant
 
-DATA_FILES = ("lpr.yaml", "stages.yaml", "channels.yaml", "contact_rules.yaml", "actions.yaml")
+DATA_FILES = ("lpr.yaml", "stages.yaml", "channels.yaml", "contact_rules.yaml", "actions.yaml", "summary.yaml")
+SourceLookup = Callable[[str, Variant], Source]
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,8 @@ class ContactRule:
 
 @dataclass(frozen=True)
 class ActionText:
+    id: str
+    when: str  # the name of the condition under which this step applies (webapp/situation/assess.py)
     title: str
     why: str
 
@@ -49,7 +58,7 @@ class ActionText:
 class VariantTexts:
     channels: dict[str, Channel]
     contacts: dict[str, ContactRule]
-    actions: dict[str, ActionText]
+    actions: tuple[ActionText, ...]  # in the order the summary shows them
     message_template: str
 
 
@@ -61,26 +70,31 @@ class Rules:
     lpr_checked_through: date
     stage_buckets: tuple[tuple[str, int], ...]
     plan_long_months: int
+    summary_sources_first: tuple[str, ...]  # cited by the summary's fixed paragraphs
+    summary_sources_last: tuple[str, ...]  # cited by its complaint section
     texts: dict[str, VariantTexts]  # variant code -> texts in that script
+    sources: dict[str, dict[str, Source]]  # variant code -> every source the data cites, by id
 
     def for_variant(self, variant: Variant) -> VariantTexts:
         return self.texts[variant.code]
 
+    def source(self, source_id: str, variant: Variant) -> Source:
+        return self.sources[variant.code][source_id]
 
-def load_rules(data_dir: Path, sources: dict[str, dict[str, Source]], converter: Converter) -> Rules:
-    """`sources`: variant code -> the guide's sources by id (rules cite the guide's sources, never new ones)."""
-    raw = {name: yaml.safe_load((data_dir / name).read_text(encoding="utf-8")) for name in DATA_FILES}
+
+def load_rules(data_dir: Path, lookup: SourceLookup, converter: Converter) -> Rules:
+    raw: dict[str, Any] = {name: yaml.safe_load((data_dir / name).read_text(encoding="utf-8")) for name in DATA_FILES}
     digest = hashlib.sha256(b"".join((data_dir / name).read_bytes() for name in DATA_FILES)).hexdigest()
     lpr = raw["lpr.yaml"]
     stages = raw["stages.yaml"]
+    summary = raw["summary.yaml"]
 
-    def texts(variant: Variant) -> VariantTexts:
+    def texts(variant: Variant, cite: Callable[[str], Source]) -> VariantTexts:
         def conv(text: str) -> str:
             return converter.convert(str(text), variant)
 
-        cited = sources[variant.code]
         channels = {
-            key: Channel(id=key, name=conv(c["name"]), when=conv(c["when"]), source=cited[c["source"]])
+            key: Channel(id=key, name=conv(c["name"]), when=conv(c["when"]), source=cite(c["source"]))
             for key, c in raw["channels.yaml"]["channels"].items()
         }
         contacts = {
@@ -88,21 +102,39 @@ def load_rules(data_dir: Path, sources: dict[str, dict[str, Source]], converter:
                 level=c["level"],
                 label=conv(c["label"]),
                 rule=conv(c["rule"]),
-                sources=tuple(cited[s] for s in c["sources"]),
+                sources=tuple(cite(s) for s in c["sources"]),
                 channels=tuple(channels[ch] for ch in c["channels"]),
             )
             for key, c in raw["contact_rules.yaml"]["contacts"].items()
         }
-        actions = {
-            key: ActionText(title=conv(a["title"]), why=conv(a["why"]))
-            for key, a in raw["actions.yaml"]["actions"].items()
-        }
+        actions = tuple(
+            ActionText(id=a["id"], when=a["when"], title=conv(a["title"]), why=conv(a["why"]))
+            for a in raw["actions.yaml"]["actions"]
+        )
         return VariantTexts(
             channels=channels,
             contacts=contacts,
             actions=actions,
             message_template=conv(raw["actions.yaml"]["message_template"]),
         )
+
+    texts_by_variant: dict[str, VariantTexts] = {}
+    sources: dict[str, dict[str, Source]] = {}
+    for variant in VARIANTS.values():
+        cited: dict[str, Source] = {}
+
+        def cite(source_id: str, variant: Variant = variant, cited: dict[str, Source] = cited) -> Source:
+            if source_id not in cited:
+                try:
+                    cited[source_id] = lookup(source_id, variant)
+                except KeyError:
+                    raise ContentError(f"{data_dir}: cites {source_id!r}, which no source has") from None
+            return cited[source_id]
+
+        texts_by_variant[variant.code] = texts(variant, cite)
+        for source_id in (*summary["sources_first"], *summary["sources_last"]):
+            cite(source_id)
+        sources[variant.code] = cited
 
     return Rules(
         version=digest[:12],
@@ -114,5 +146,8 @@ def load_rules(data_dir: Path, sources: dict[str, dict[str, Source]], converter:
         lpr_checked_through=lpr["checked_through"],
         stage_buckets=tuple((b["stage"], int(b["through_day"])) for b in stages["buckets"]),
         plan_long_months=int(stages.get("plan_long_months", 36)),
-        texts={v.code: texts(v) for v in VARIANTS.values()},
+        summary_sources_first=tuple(summary["sources_first"]),
+        summary_sources_last=tuple(summary["sources_last"]),
+        texts=texts_by_variant,
+        sources=sources,
     )

@@ -8,7 +8,7 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from webapp.situation.model import Answers
 from webapp.situation.openapi import openapi_document
-from webapp.situation.service import run_assessment, validate
+from webapp.summary import run_assessment, validate
 from webapp.variants import VARIANTS, negotiate
 from webapp.views.situation import no_store, pdf_response, render_pdf_or_refuse, too_long_error
 

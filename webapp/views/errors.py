@@ -5,6 +5,8 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from webapp.variants import current_variant
+
 
 def api_message(error: HTTPException) -> str:
     messages = {
@@ -16,14 +18,12 @@ def api_message(error: HTTPException) -> str:
         429: gettext("Too many requests. Please wait a moment and try again."),
         503: gettext("The service is busy. Please try again in a moment."),
     }
-    return messages.get(error.code or 500, gettext("Something went wrong. Please try again in a moment."))
+    return str(messages.get(error.code or 500, gettext("Something went wrong. Please try again in a moment.")))
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
-        from webapp import current_variant
-
         g.variant = current_variant()
         g.error = True
         if request.path.startswith("/api/"):

@@ -1,16 +1,17 @@
 """Liveness and readiness for load balancers and the container HEALTHCHECK."""
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from werkzeug.wrappers import Response
+
+from webapp.state import state
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    fonts = current_app.extensions["fonts"]
-    library = current_app.extensions["library"]
-    catalogs = current_app.extensions["catalogs"]
+    app_state = state()
+    fonts, library, catalogs = app_state.fonts, app_state.library, app_state.catalogs
     checks = {
         "content": {"ok": bool(library.slugs), "guides": library.slugs},
         "catalogs": {"ok": all(catalogs.values()), "loaded": catalogs},

@@ -1,10 +1,11 @@
 """The reader's pages: the root redirect, home, and the guides."""
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     g,
     has_request_context,
     redirect,
@@ -13,9 +14,11 @@ from flask import (
     url_for,
 )
 from werkzeug.exceptions import ServiceUnavailable
+from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.content import Library
 from webapp.pdf import PdfRefused
+from webapp.state import state
 from webapp.variants import COOKIE, VARIANTS, Variant, negotiate
 
 bp = Blueprint("pages", __name__)
@@ -24,11 +27,11 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def library() -> Library:
-    return current_app.extensions["library"]
+    return state().library
 
 
 @bp.app_url_value_preprocessor
-def pull_variant(endpoint: str | None, values: dict | None) -> None:
+def pull_variant(endpoint: str | None, values: dict[str, Any] | None) -> None:
     if values and "v" in values:
         g.variant = values["v"]
 
@@ -49,13 +52,13 @@ def remember_variant(response: Response) -> Response:
             max_age=COOKIE_MAX_AGE,
             samesite="Lax",
             httponly=True,
-            secure=current_app.config["VARIANT_COOKIE_SECURE"],
+            secure=state().settings.VARIANT_COOKIE_SECURE,
         )
     return response
 
 
 @bp.app_context_processor
-def variant_links() -> dict:
+def variant_links() -> dict[str, Any]:
     """The same page in each variant: the switch, and the hreflang alternates of a real page.
 
     An error page has no same page elsewhere, so its switch leads to the other variant's home; a page answering
@@ -78,7 +81,7 @@ def variant_links() -> dict:
 
 
 @bp.get("/")
-def root() -> Response:
+def root() -> BaseResponse:
     variant = negotiate(request.cookies.get(COOKIE), request.headers.get("Accept-Language"))
     response = redirect(url_for("pages.home", v=variant), code=302)
     response.headers["Vary"] = "Cookie, Accept-Language"
@@ -99,12 +102,12 @@ def guide(v: Variant, slug: str) -> str:
 
 
 @bp.get("/<variant:v>/guides/<slug>.pdf")
-def guide_pdf(v: Variant, slug: str) -> Response:
+def guide_pdf(v: Variant, slug: str) -> BaseResponse:
     found = library().get(slug, v)
     if found is None:
         abort(404)
     try:
-        pdf = current_app.extensions["guide_pdfs"].get(found)
+        pdf = state().guide_pdfs.get(found)
     except PdfRefused as refused:  # only when not pre-rendered and every render slot stayed busy
         raise ServiceUnavailable(retry_after=30) from refused
     response = Response(pdf.data, mimetype="application/pdf")

@@ -3,15 +3,16 @@
 from datetime import date
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import ServiceUnavailable
 
 from webapp.pdf import PdfBusy, PdfTooLong, PdfTooSlow
 from webapp.situation import forms
 from webapp.situation.errors import MESSAGES, FieldError, field_label
-from webapp.situation.model import Answers, Contact, LenderType
-from webapp.situation.service import render_summary_html, render_summary_pdf, run_assessment, validate
+from webapp.situation.model import DEFAULT_PLATFORM, Answers, Contact, LenderType
+from webapp.state import state
+from webapp.summary import render_summary_html, render_summary_pdf, run_assessment, validate
 from webapp.variants import Variant
 
 bp = Blueprint("situation", __name__)
@@ -35,9 +36,10 @@ def show_form(v: Variant, form_input: forms.FormInput, errors: list[FieldError],
         error_list=errors,
         contacts=list(Contact),
         lender_types=list(LenderType),
-        texts=current_app.extensions["rules"].for_variant(v),
+        texts=state().rules.for_variant(v),
         prefilled=bool(form_input.data) or bool(errors),
-        quick_exit_url=current_app.config["QUICK_EXIT_URL"],
+        quick_exit_url=state().settings.QUICK_EXIT_URL,
+        default_platform=DEFAULT_PLATFORM,
     )
     return no_store(Response(html, status=status, mimetype="text/html"))
 

@@ -90,7 +90,7 @@
     if (field.type === "radio") {
       return (field.name === "lender_type" && field.value === "unknown") || (field.name === "reachable" && field.value === "yes");
     }
-    return field.name === "platform" ? "58金融" : "";
+    return field.dataset.empty ?? "";
   };
   $("wipe-answers").hidden = false;
   $("wipe-answers").addEventListener("click", () => {

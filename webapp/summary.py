@@ -1,24 +1,26 @@
-"""What the form views and the API share: validate, assess, render the summary HTML and PDF."""
+"""The situation summary: what the form views and the API share. Validate, assess, render as HTML or PDF.
+
+This is the glue between the pure core (webapp/situation/: model, rules, assessment) and the app's edges (the
+templates, the PDF renderer, the sources registry); the core imports none of them.
+"""
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale, gettext
 from pydantic import ValidationError
 
 from webapp import formatting
-from webapp.pdf import PdfRenderer
+from webapp.content import Source
 from webapp.situation.assess import Assessment, assess
 from webapp.situation.errors import FieldError, from_validation_error
-from webapp.situation.model import Answers
-from webapp.situation.rules import Rules
+from webapp.situation.model import Answers, answers_from
+from webapp.state import state
 from webapp.variants import VARIANTS, Variant
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# Typical summaries are 2-4 pages; a full contact log (100 rows of 200 characters) needs more. Past this the
-# reader is asked to shorten the log rather than being refused silently.
-SUMMARY_MAX_PAGES = 30  # the largest valid answers (100 rows of 200 characters) print on 23
 
 
 def today() -> date:
@@ -27,20 +29,19 @@ def today() -> date:
 
 def validate(data: object) -> Answers | list[FieldError]:
     try:
-        return Answers.model_validate(data)
+        return answers_from(data, state().drawable)
     except ValidationError as error:
         return from_validation_error(error)
 
 
 def run_assessment(answers: Answers) -> Assessment:
-    rules: Rules = current_app.extensions["rules"]
     variant = VARIANTS[answers.variant.lower()]
     with force_locale(variant.locale):
-        return assess(answers, rules, today(), formatting.money)
+        return assess(answers, state().rules, today(), formatting.money)
 
 
-def summary_context(answers: Answers, assessment: Assessment) -> dict:
-    rules: Rules = current_app.extensions["rules"]
+def summary_context(answers: Answers, assessment: Assessment) -> dict[str, Any]:
+    rules = state().rules
     variant = VARIANTS[answers.variant.lower()]
     texts = rules.for_variant(variant)
     sources = summary_sources(assessment, variant)
@@ -62,18 +63,17 @@ def summary_context(answers: Answers, assessment: Assessment) -> dict:
 def proposal(can_pay_monthly: bool) -> str:
     """What the reader asks the platform for, filled into the message template."""
     if can_pay_monthly:
-        return gettext("instalments I can afford each month, and a pause on penalty interest")
-    return gettext("an extension of the repayment date")
+        return str(gettext("instalments I can afford each month, and a pause on penalty interest"))
+    return str(gettext("an extension of the repayment date"))
 
 
-def summary_sources(assessment: Assessment, variant: Variant) -> list:
-    """The guide's sources the summary relies on: the fixed facts, plus those behind each judged contact."""
-    guide = current_app.extensions["library"].get("58-finance-overdue", variant)
-    by_id = {s.id: s for s in guide.sources}
-    wanted = ["civil-code", "spc-private-lending", "spc-reply-2020-27", "lpr", "credit-regulation"]
-    wanted += [s.id for c in assessment.conduct for s in c.sources]
-    wanted += ["cba-collection-guideline", "complaint-channels"]
-    return [by_id[i] for i in dict.fromkeys(wanted)]
+def summary_sources(assessment: Assessment, variant: Variant) -> list[Source]:
+    """The sources the summary relies on, in the order the data lists them: its fixed paragraphs' sources, those
+    behind each judged contact, then those of the complaint section (guides/data/summary.yaml)."""
+    rules = state().rules
+    wanted = [*rules.summary_sources_first, *(s.id for c in assessment.conduct for s in c.sources)]
+    wanted += rules.summary_sources_last
+    return [rules.source(source_id, variant) for source_id in dict.fromkeys(wanted)]
 
 
 def render_summary_html(answers: Answers, assessment: Assessment, **extra: object) -> str:
@@ -82,7 +82,7 @@ def render_summary_html(answers: Answers, assessment: Assessment, **extra: objec
 
 def render_summary_pdf(answers: Answers, assessment: Assessment) -> bytes:
     variant = VARIANTS[answers.variant.lower()]
-    renderer: PdfRenderer = current_app.extensions["pdf_renderer"]
+    app_state = state()
     with force_locale(variant.locale):
         html = render_template("print/summary.html", **summary_context(answers, assessment))
-    return renderer.render(html, variant.tag, max_pages=SUMMARY_MAX_PAGES)
+    return app_state.pdf_renderer.render(html, variant.tag, max_pages=app_state.settings.SUMMARY_MAX_PAGES)

@@ -1,0 +1,197 @@
+"""Every setting, declared once: name, type, default, meaning and bounds (Datasette's settings are the model).
+
+Settings come only from environment variables (tests pass a mapping instead). Parsing is strict: a boolean is
+one of 1/0/true/false/yes/no/on/off, a number must be a number within its bounds, a choice one of its choices.
+Anything else stops start-up with a message naming the variable, for the app and gunicorn alike
+(gunicorn.conf.py reads this module too). The README's settings table is generated from `SETTINGS`
+(`python -m webapp.settings`) and a test checks the two agree.
+"""
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, get_type_hints
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class SettingsError(ValueError):
+    """A setting that is malformed or out of bounds: the message names it."""
+
+
+def setting(
+    default: Any,
+    meaning: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    choices: tuple[str, ...] = (),
+    shown_default: str | None = None,
+    server: bool = False,
+) -> Any:
+    """One setting's declaration; `server` marks those only gunicorn reads."""
+    return field(
+        default=default,
+        metadata={
+            "meaning": meaning,
+            "minimum": minimum,
+            "maximum": maximum,
+            "choices": choices,
+            "shown_default": shown_default,
+            "server": server,
+        },
+    )
+
+
+def _cpus_plus_one() -> int:
+    return (os.cpu_count() or 1) + 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Where and how gunicorn serves.
+    HOST: str = setting("127.0.0.1", "where `make run` and the container listen", server=True)
+    PORT: int = setting(8000, "the port", minimum=1, maximum=65535, server=True)
+    WEB_CONCURRENCY: int = setting(
+        0, "gunicorn workers; 0 means one per CPU, plus one", minimum=0, maximum=64, shown_default="0", server=True
+    )
+    GUNICORN_TIMEOUT: int = setting(
+        60, "seconds before gunicorn restarts a worker that stopped answering", minimum=5, server=True
+    )
+    GUNICORN_GRACEFUL_TIMEOUT: int = setting(
+        25, "seconds a worker may finish its requests after a restart or shutdown signal", minimum=1, server=True
+    )
+    GUNICORN_MAX_REQUESTS: int = setting(
+        2000, "recycle a worker after this many requests (0: never)", minimum=0, server=True
+    )
+    GUNICORN_MAX_REQUESTS_JITTER: int = setting(
+        200, "a random extra up to this many, so workers never recycle together", minimum=0, server=True
+    )
+    FORWARDED_ALLOW_IPS: str = setting(
+        "127.0.0.1", "gunicorn: addresses of proxies allowed to set forwarded headers", server=True
+    )
+    LOG_LEVEL: str = setting(
+        "info",
+        "gunicorn's error log level",
+        choices=("debug", "info", "warning", "error", "critical"),
+        server=True,
+    )
+    # The app.
+    GUIDES_DIR: Path = setting(
+        PROJECT_ROOT / "guides", "content: guides, glossary, sources, data", shown_default="guides/"
+    )
+    TRANSLATIONS_DIR: Path = setting(
+        PROJECT_ROOT / "translations", "UI catalogs (compiled by `make`)", shown_default="translations/"
+    )
+    VARIANT_COOKIE_SECURE: bool = setting(False, "mark the variant cookie Secure (serve over HTTPS)")
+    MAX_CONTENT_LENGTH: int = setting(
+        # The largest valid answers (a 100-row contact log of 200-character notes, URL-encoded) are ~200 KB.
+        256 * 1024,
+        "largest request body, in bytes",
+        minimum=64 * 1024,
+        maximum=16 * 1024 * 1024,
+    )
+    RATELIMIT_ENABLED: bool = setting(True, "per-client rate limits on the POST routes")
+    RATELIMIT_STORAGE_URI: str = setting(
+        "memory://", "where rate-limit counters live; a redis:// URI shares them across instances"
+    )
+    HSTS_SECONDS: int = setting(
+        365 * 24 * 3600, "Strict-Transport-Security max-age on HTTPS requests; 0 turns it off", minimum=0
+    )
+    TRUSTED_PROXIES: int = setting(
+        0, "how many reverse proxies stand in front (their X-Forwarded-* headers are trusted)", minimum=0, maximum=5
+    )
+    QUICK_EXIT_URL: str = setting(
+        "https://www.baidu.com/", "where the quick-exit button goes, replacing the page in history"
+    )
+    PDF_PRERENDER: bool = setting(True, "render the guide PDFs at start-up (off: on first request)")
+    PDF_MAX_PAGES: int = setting(40, "a guide PDF that would be longer is refused during layout", minimum=1)
+    SUMMARY_MAX_PAGES: int = setting(
+        # Typical summaries are 2-4 pages; the largest valid answers (100 log rows of 200 characters) print on 23.
+        30,
+        "a summary PDF that would be longer is refused; the reader is asked to shorten the contact log",
+        minimum=1,
+    )
+    PDF_TIME_LIMIT: float = setting(20.0, "seconds a PDF render may take", minimum=1, maximum=300)
+    PDF_ISOLATE: bool = setting(True, "render each PDF in a forked child (memory returned on exit, overruns killed)")
+
+
+SETTINGS = fields(Settings)
+_TYPES: dict[str, Any] = get_type_hints(Settings)
+
+
+def _parse(name: str, raw: str, kind: Any, meta: Mapping[str, Any]) -> Any:
+    text = raw.strip()
+    value: Any
+    if kind is bool:
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        raise SettingsError(f"{name}={raw!r}: expected one of 1, 0, true, false, yes, no, on, off")
+    if kind is int or kind is float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise SettingsError(f"{name}={raw!r}: expected {'a whole number' if kind is int else 'a number'}") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise SettingsError(f"{name}={raw!r}: expected a finite number")
+    elif kind is Path:
+        if not text:
+            raise SettingsError(f"{name} is empty: expected a path")
+        value = Path(text)
+    else:
+        value = text
+    _check_bounds(name, value, meta)
+    return value
+
+
+def _check_bounds(name: str, value: Any, meta: Mapping[str, Any]) -> None:
+    if meta["minimum"] is not None and value < meta["minimum"]:
+        raise SettingsError(f"{name}={value!r}: must be at least {meta['minimum']}")
+    if meta["maximum"] is not None and value > meta["maximum"]:
+        raise SettingsError(f"{name}={value!r}: must be at most {meta['maximum']}")
+    if meta["choices"] and value not in meta["choices"]:
+        raise SettingsError(f"{name}={value!r}: expected one of {', '.join(meta['choices'])}")
+
+
+def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Settings from the environment, then `overrides` (typed values, for tests); SettingsError names a bad one."""
+    environ = os.environ if environ is None else environ
+    overrides = overrides or {}
+    values: dict[str, Any] = {}
+    for declared in SETTINGS:
+        name = declared.name
+        if name in overrides:
+            value = overrides[name]
+            _check_bounds(name, value, declared.metadata)
+            values[name] = value
+        elif name in environ:
+            values[name] = _parse(name, environ[name], _TYPES[name], declared.metadata)
+    settings = Settings(**values)
+    if settings.WEB_CONCURRENCY == 0:
+        settings = replace(settings, WEB_CONCURRENCY=_cpus_plus_one())
+    return settings
+
+
+def markdown_table() -> str:
+    """The README's settings table."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for declared in SETTINGS:
+        meta = declared.metadata
+        default = meta["shown_default"] if meta["shown_default"] is not None else declared.default
+        if isinstance(default, bool):
+            default = "1" if default else "0"
+        meaning = meta["meaning"]
+        if meta["choices"]:
+            meaning += f" ({', '.join(meta['choices'])})"
+        rows.append(f"| `{declared.name}` | `{default}` | {meaning} |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown_table())

@@ -1,0 +1,52 @@
+"""The application's state, typed: everything `create_app` loads once and requests only read.
+
+One `AppState` per app (never per process), reached through `state()` like flaskr's `get_db()`; no string keys
+scattered through the code. The offline bundle (precache and service worker) is built last, from pages the app
+renders itself, so it is filled in after the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app
+
+if TYPE_CHECKING:  # types only: every module may read the state, so this one imports none of them at run time
+    from flask_limiter import Limiter
+
+    from webapp.assets import Assets
+    from webapp.catalogs import CatalogStatus
+    from webapp.content import Library
+    from webapp.conversion import Converter
+    from webapp.guide_pdfs import GuidePdfs
+    from webapp.pdf import PdfRenderer
+    from webapp.pwa import OfflineBundle
+    from webapp.settings import Settings
+    from webapp.situation.rules import Rules
+
+EXTENSION_KEY = "yuqi_guide"
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    converter: Converter
+    library: Library
+    fonts: dict[str, Path | None]  # family -> file, None when missing
+    drawable: frozenset[int]  # code points the embedded font can draw: what a reader may type into a PDF
+    rules: Rules
+    catalogs: CatalogStatus
+    assets: Assets
+    pdf_renderer: PdfRenderer
+    guide_pdfs: GuidePdfs
+    limiter: Limiter
+    offline: OfflineBundle | None = field(default=None)
+
+
+def state(app: Flask | None = None) -> AppState:
+    """This app's state (the current app's, inside a request or app context)."""
+    found = (app or current_app).extensions[EXTENSION_KEY]
+    assert isinstance(found, AppState)
+    return found
