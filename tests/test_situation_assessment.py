@@ -3,19 +3,15 @@ same facts read back from the summary PDF in both variants."""
 
 import io
 import re
-import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 
 import pypdf
 import pytest
 
+from tests.helpers import pdftotext, squash
 from tests.situation_cases import CASES, Case
 from webapp.state import state
 from webapp.variants import HANT
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def flat_text(text: str) -> str:
@@ -82,10 +78,7 @@ def test_actions_speak_the_requested_variant(client) -> None:
     assert body["variant"] == "zh-Hant"
 
 
-def pdftotext(pdf: bytes) -> str:
-    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", ["zh-Hans", "zh-Hant"])
 @pytest.mark.parametrize(("name", "case"), CASES.items(), ids=list(CASES))
 def test_summary_pdf_states_the_facts(app, client, name: str, case: Case, variant: str) -> None:

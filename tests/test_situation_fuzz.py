@@ -3,6 +3,7 @@
 import json
 from decimal import Decimal
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,8 @@ from tests.conftest import ROOT  # noqa: F401 - keeps the tests package importab
 from webapp import create_app
 from webapp.situation.errors import from_validation_error
 from webapp.situation.model import Answers, Contact
+
+pytestmark = pytest.mark.slow
 
 FIELDS = list(Answers.model_fields)
 scalars = st.one_of(

@@ -16,8 +16,6 @@ from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import ROOT
 from webapp import create_app
 
-pytestmark = pytest.mark.browser
-
 
 class _Quiet(WSGIRequestHandler):
     def log_request(self, *args: Any, **kwargs: Any) -> None:

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import LiveServer
 from tests.conftest import GUIDE_SLUG
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAGES = ["/{v}/", f"/{{v}}/guides/{GUIDE_SLUG}", "/{v}/offline", "/{v}/guides/no-such-guide"]
 CODES = ["zh-hans", "zh-hant"]
 AXE = Axe()

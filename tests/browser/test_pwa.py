@@ -6,11 +6,11 @@ import re
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import LiveServer, go_offline, go_online, wait_until_offline_ready
+from tests.browser.conftest import LiveServer, go_offline, go_online, wait_until, wait_until_offline_ready
 from tests.conftest import GUIDE_SLUG, GUIDE_SOURCE
 from webapp import create_app
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 PAGES = ["/{v}/", f"/{{v}}/guides/{GUIDE_SLUG}", "/{v}/situation", "/{v}/offline"]
 
@@ -140,7 +140,11 @@ def test_new_version_waits_for_the_reader_then_reloads_exactly_once(
     page.on("load", lambda p: loads.append(p.url))
     with page.expect_event("load", timeout=15_000):
         page.click("#update-button")
-    page.wait_for_timeout(1500)  # a second reload, if there were one, would have come by now
+    # A second reload could only come from a second change of controller: wait until the new worker is the
+    # active controller of the reloaded page, after which none can come, and check that this page stayed.
+    page.evaluate("window.reloadedOnce = true")
+    wait_until(page, "navigator.serviceWorker.controller?.state === 'activated'", what="no active new worker")
+    assert page.evaluate("window.reloadedOnce === true")
     assert loads == [f"{server.url}/zh-hans/guides/{GUIDE_SLUG}"]
     expect(page.locator("#update-banner")).to_be_hidden()
     expect(page.locator(".guide-body")).to_contain_text("先深呼吸一下。")

@@ -1,0 +1,21 @@
+"""The pure tier: rules, assessment and settings as plain functions on plain data. No app, no HTTP client."""
+
+import pytest
+
+from tests.helpers import GUIDES_DIR
+from webapp import source_lookup
+from webapp.content import load_library
+from webapp.conversion import Converter, Glossary
+from webapp.situation.rules import Rules, load_rules
+
+
+@pytest.fixture(scope="session")
+def converter() -> Converter:
+    return Converter(Glossary.load(GUIDES_DIR / "glossary.yaml"))
+
+
+@pytest.fixture(scope="session")
+def rules(converter: Converter) -> Rules:
+    glossary = (GUIDES_DIR / "glossary.yaml").read_text(encoding="utf-8")
+    library = load_library(GUIDES_DIR, converter, glossary)
+    return load_rules(GUIDES_DIR / "data", source_lookup(library), converter)

@@ -1,0 +1,98 @@
+"""The assessment as a pure function: each golden situation (tests/situation_cases.py) through `assess()`, and
+each next step walked to from the answers that lead to it (GOV.UK Smart Answers' flow tests are the model)."""
+
+from datetime import date
+
+import pytest
+
+from tests.situation_cases import AS_OF, CASES, Case, base
+from webapp.situation.assess import CONDITIONS, Assessment, assess, unknown_conditions
+from webapp.situation.model import answers_from
+from webapp.situation.rules import Rules
+
+TODAY = date.fromisoformat(AS_OF)
+
+
+def assessed(rules: Rules, **answers: object) -> Assessment:
+    return assess(answers_from(base(**answers), None), rules, TODAY)
+
+
+def step_ids(rules: Rules, **answers: object) -> list[str]:
+    return [a.id for a in assessed(rules, **answers).actions]
+
+
+@pytest.mark.parametrize(("name", "case"), CASES.items(), ids=list(CASES))
+def test_golden_situation(rules: Rules, name: str, case: Case) -> None:
+    result = assess(answers_from(case.answers, None), rules, TODAY).model_dump(mode="json")
+    assert result["days_overdue"] == case.days_overdue
+    assert result["stage"] == case.stage
+    if case.penalty is not None:
+        assert result["penalty"] == case.penalty
+    if case.interest_cap is not None:
+        assert {k: result["interest_cap"][k] for k in case.interest_cap} == case.interest_cap
+    ids = [a["id"] for a in result["actions"]]
+    assert [a for a in ids if a in case.actions] == case.actions
+    assert not set(case.not_actions) & set(ids)
+
+
+# Each next step, declared once in guides/data/actions.yaml, and answers that lead to it and answers that do not.
+STEP_FLOWS: dict[str, tuple[dict[str, object], dict[str, object] | None]] = {
+    "safety_first": ({"contacts": ["violence_or_detention"]}, {"contacts": ["threats_or_insults"]}),
+    "report_unlawful": ({"contacts": ["public_exposure"]}, {"contacts": ["home_visit"]}),
+    "know_the_debt": ({}, None),
+    "contact_before_due": ({"due_date": "2026-12-05"}, {}),
+    "contact_platform": ({}, {"due_date": "2026-12-05"}),
+    "make_plan": ({}, {"monthly_payment": "500"}),
+    "cannot_pay_now": ({"monthly_payment": "0"}, {"monthly_payment": "500"}),
+    "plan_too_long": ({"monthly_payment": "100"}, {"monthly_payment": "5000"}),
+    "follow_plan": ({"monthly_payment": "5000"}, {"monthly_payment": "100"}),
+    "rate_above_cap": (
+        {"contract_date": "2025-06-01", "annual_rate_percent": "24", "lender_type": "private"},
+        {"contract_date": "2025-06-01", "annual_rate_percent": "24", "lender_type": "licensed"},
+    ),
+    "check_rate": (
+        {"lender_type": "licensed"},
+        {"contract_date": "2025-06-01", "annual_rate_percent": "24", "lender_type": "private"},
+    ),
+    "stay_reachable": ({"reachable": False}, {}),
+    "protect_contacts": ({"contacts": ["call_employer"]}, {"contacts": ["phone"]}),
+    "visit_rights": ({"contacts": ["workplace_visit"]}, {"contacts": ["sms"]}),
+    "check_credit_report": ({}, {"due_date": "2026-12-05"}),
+    "keep_evidence": ({"due_date": "2026-12-05"}, None),
+    "prepare_for_lawsuit": ({"due_date": "2026-08-01"}, {"due_date": "2026-09-01"}),
+}
+
+
+@pytest.mark.parametrize("step", STEP_FLOWS)
+def test_answers_lead_to_each_next_step(rules: Rules, step: str) -> None:
+    leads, does_not = STEP_FLOWS[step]
+    assert step in step_ids(rules, **leads)
+    if does_not is not None:
+        assert step not in step_ids(rules, **does_not)
+
+
+def test_every_declared_step_has_a_flow(rules: Rules) -> None:
+    declared = [a.id for a in rules.texts["zh-hans"].actions]
+    assert sorted(declared) == sorted(STEP_FLOWS)
+    assert len(set(declared)) == len(declared)  # each outcome declared once
+
+
+def test_every_condition_is_used_and_every_named_one_exists(rules: Rules) -> None:
+    assert unknown_conditions(rules) == []
+    assert {a.when for a in rules.texts["zh-hans"].actions} == set(CONDITIONS)
+
+
+def test_steps_come_in_the_datas_order(rules: Rules) -> None:
+    order = [a.id for a in rules.texts["zh-hans"].actions]
+    ids = step_ids(rules, contacts=["violence_or_detention", "home_visit", "call_contacts"], reachable=False)
+    assert ids == sorted(ids, key=order.index)
+    assert ids[0] == "safety_first"
+
+
+def test_a_misspelt_condition_is_caught(rules: Rules) -> None:
+    texts = rules.texts["zh-hans"]
+    broken = type(texts.actions[0])(id="x", when="alway", title="t", why="w")
+    bad_rules = type(rules)(
+        **{**rules.__dict__, "texts": {"zh-hans": type(texts)(**{**texts.__dict__, "actions": (broken,)})}}
+    )
+    assert unknown_conditions(bad_rules) == ["alway"]

@@ -1,0 +1,64 @@
+"""Settings: declared once, parsed strictly, read by the app and gunicorn alike, documented in the README."""
+
+import runpy
+
+import pytest
+
+from tests.helpers import ROOT
+from webapp import settings
+from webapp.settings import SettingsError, load
+
+
+@pytest.mark.parametrize(("raw", "value"), [("1", True), ("true", True), ("Yes", True), ("0", False), ("off", False)])
+def test_booleans_take_the_usual_words(raw: str, value: bool) -> None:
+    assert load({"RATELIMIT_ENABLED": raw}).RATELIMIT_ENABLED is value
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "says"),
+    [
+        ("RATELIMIT_ENABLED", "maybe", "RATELIMIT_ENABLED='maybe': expected one of 1, 0, true"),
+        ("PDF_ISOLATE", "", "PDF_ISOLATE=''"),
+        ("PORT", "80a", "PORT='80a': expected a whole number"),
+        ("PORT", "70000", "PORT=70000: must be at most 65535"),
+        ("PDF_TIME_LIMIT", "nan", "PDF_TIME_LIMIT='nan': expected a finite number"),
+        ("PDF_TIME_LIMIT", "0", "PDF_TIME_LIMIT=0.0: must be at least 1"),
+        ("MAX_CONTENT_LENGTH", "1.5", "MAX_CONTENT_LENGTH='1.5': expected a whole number"),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL='loud': expected one of debug, info"),
+        ("GUIDES_DIR", " ", "GUIDES_DIR is empty"),
+    ],
+)
+def test_a_malformed_value_is_refused_naming_the_variable(name: str, raw: str, says: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        load({name: raw})
+    assert says in str(refused.value)
+
+
+def test_defaults_hold_without_any_variable() -> None:
+    defaults = load({})
+    assert defaults.RATELIMIT_ENABLED is True
+    assert defaults.PDF_MAX_PAGES == 40 and defaults.SUMMARY_MAX_PAGES == 30
+    assert defaults.WEB_CONCURRENCY >= 2  # 0 means "CPUs + 1"
+
+
+def test_overrides_are_checked_against_the_same_bounds() -> None:
+    with pytest.raises(SettingsError, match="SUMMARY_MAX_PAGES=0"):
+        load({}, {"SUMMARY_MAX_PAGES": 0})
+
+
+def test_gunicorn_reads_the_same_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    monkeypatch.setenv("PORT", "8123")
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (conf["workers"], conf["bind"], conf["loglevel"]) == (5, "127.0.0.1:8123", "warning")
+    monkeypatch.setenv("GUNICORN_TIMEOUT", "soon")
+    with pytest.raises(SettingsError, match="GUNICORN_TIMEOUT"):
+        runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_the_readme_table_is_the_declared_settings() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- settings table: python -m webapp.settings -->\n", "<!-- end of settings table -->"
+    assert start in readme and end in readme
+    assert readme.split(start, 1)[1].split(end, 1)[0] == settings.markdown_table()
