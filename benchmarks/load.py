@@ -46,7 +46,7 @@ MIX = [
 
 
 def start(port: int, **env: str) -> subprocess.Popen:
-    return start_gunicorn(port, SECRET_KEY="load-test", **env)
+    return start_gunicorn(port, **env)
 
 
 def worker_rss_mb(master: subprocess.Popen) -> list[float]:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDES_DIR = ROOT / "guides"
+GUIDE_SLUG = "58-finance-overdue"  # the first guide
+GUIDE_SOURCE = GUIDES_DIR / GUIDE_SLUG / "guide.md"
 
 
 class _TextAndAttributes(HTMLParser):

@@ -7,7 +7,7 @@ import opencc
 import pytest
 from babel.messages.extract import extract_from_dir
 
-from tests.conftest import GUIDE_SLUG, ROOT, readable_text
+from tests.helpers import GUIDE_SLUG, ROOT, readable_text
 from webapp import formatting
 from webapp.catalogs import drift, po_path, read_catalog
 from webapp.state import state

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import GUIDE_SLUG, links
+from tests.helpers import GUIDE_SLUG, links
 
 PAGES = ["/{v}/", f"/{{v}}/guides/{GUIDE_SLUG}"]
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}

@@ -14,8 +14,7 @@ import pypdf
 import pytest
 
 import webapp
-from tests.conftest import GUIDE_SLUG, ROOT
-from tests.helpers import pdffonts, pdftotext, squash
+from tests.helpers import GUIDE_SLUG, ROOT, pdffonts, pdftotext, squash
 from webapp import create_app
 from webapp.pdf import BASE_URL, PdfRenderer, PdfTooLong, PdfTooSlow
 from webapp.state import state

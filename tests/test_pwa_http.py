@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.conftest import GUIDE_SLUG, ROOT
+from tests.helpers import GUIDE_SLUG, ROOT
 from webapp import create_app
 from webapp.state import state
 

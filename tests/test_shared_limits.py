@@ -44,7 +44,6 @@ def test_two_instances_share_one_limit_through_redis(redis_uri: str) -> None:
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": redis_uri,
         "TRUSTED_PROXIES": 1,
-        "SECRET_KEY": "shared",
     }
     first, second = create_app(config).test_client(), create_app(config).test_client()
     reader = {"X-Forwarded-For": "203.0.113.50"}

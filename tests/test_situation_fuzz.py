@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import positive_data_acceptance
 
-from tests.conftest import ROOT  # noqa: F401 - keeps the tests package importable first
 from webapp import create_app
 from webapp.situation.errors import from_validation_error
 from webapp.situation.model import Answers, Contact

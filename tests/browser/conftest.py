@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from webapp import create_app
 
 

@@ -6,7 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveServer
-from tests.conftest import GUIDE_SLUG
+from tests.helpers import GUIDE_SLUG
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAGES = ["/{v}/", f"/{{v}}/guides/{GUIDE_SLUG}", "/{v}/offline", "/{v}/guides/no-such-guide"]

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import LiveServer, go_offline, go_online, wait_until, wait_until_offline_ready
-from tests.conftest import GUIDE_SLUG, GUIDE_SOURCE
+from tests.helpers import GUIDE_SLUG, GUIDE_SOURCE
 from webapp import create_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
