@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
@@ -77,12 +78,13 @@ class Library:
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False}).enable("table").use(attrs_block_plugin)
 
-    def table_open(renderer: object, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    # markdown-it binds each rule to the renderer, which comes in first.
+    def table_open(renderer: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         # Wide tables scroll inside their own box on a 360 px screen instead of widening the page.
-        return '<div class="table-wrap" tabindex="0">' + md.renderer.renderToken(tokens, idx, options, env)
+        return '<div class="table-wrap" tabindex="0">' + renderer.renderToken(tokens, idx, options, env)
 
-    def table_close(renderer: object, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        return md.renderer.renderToken(tokens, idx, options, env) + "</div>"
+    def table_close(renderer: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return renderer.renderToken(tokens, idx, options, env) + "</div>"
 
     md.add_render_rule("table_open", table_open)
     md.add_render_rule("table_close", table_close)

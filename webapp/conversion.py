@@ -75,16 +75,18 @@ class Converter:
     def _plain(self, text: str, variant: Variant) -> str:
         if variant != HANT or not text:
             return text
-        if self._terms is None:
-            return self._opencc.convert(text).translate(HANT_QUOTES)
         out: list[str] = []
         pos = 0
-        for term in self._terms.finditer(text):
-            out.append(self._opencc.convert(text[pos : term.start()]))
+        for term in self._terms.finditer(text) if self._terms else ():
+            out.append(self._characters(text[pos : term.start()]))
             out.append(self._fixed[term.group(0)])
             pos = term.end()
-        out.append(self._opencc.convert(text[pos:]))
+        out.append(self._characters(text[pos:]))
         return "".join(out).translate(HANT_QUOTES)
+
+    def _characters(self, text: str) -> str:
+        converted: str = self._opencc.convert(text)
+        return converted
 
     def simplified_leftovers(self, text: str) -> set[str]:
         """Characters in Traditional text that s2tw would still change, less the reviewed allowlist."""
