@@ -5,6 +5,8 @@ from pathlib import Path
 import opencc
 import pytest
 
+from tests.helpers import readable_text
+from webapp.content import load_library
 from webapp.conversion import Converter, Glossary
 from webapp.variants import HANS, HANT
 
@@ -63,3 +65,41 @@ def test_leftover_scan_catches_the_seed_articles_errors(converter: Converter, se
 
 def test_leftover_scan_accepts_correct_traditional_text(converter: Converter) -> None:
     assert converter.simplified_leftovers("法律若干問題的規定；頭髮；面對；干預；徵信；裡面") == set()
+
+
+def test_zh_hant_quotes_are_corner_brackets(converter: Converter) -> None:
+    text = "他说：“合同里写着‘逾期’。”"
+    assert converter.convert(text, HANT) == "他說：「合同裡寫著『逾期』。」"
+    assert converter.convert(text, HANS) == text
+
+
+def test_quotes_are_mapped_around_glossary_terms_too(converter: Converter) -> None:
+    assert converter.convert("“58金融”“个人信息”", HANT) == "「58金融」「個人信息」"
+
+
+def test_phone_settings_read_she_ding_but_setting_up_an_obstacle_stays(converter: Converter) -> None:
+    assert converter.convert("在手机设置里关掉权限，不要设置障碍", HANT) == "在手機設定裡關掉權限，不要設置障礙"
+
+
+@pytest.fixture(scope="module")
+def hant_guides(converter: Converter) -> dict[str, str]:
+    """Each guide's zh-Hant text as a reader sees it: body, front matter and its sources' titles and notes."""
+    glossary = ROOT / "guides" / "glossary.yaml"
+    library = load_library(ROOT / "guides", converter, glossary.read_text(encoding="utf-8"))
+    return {
+        g.slug: "\n".join(
+            [readable_text(g.html), g.title, g.description, *(s.title + (s.note or "") for s in g.sources)]
+        )
+        for g in library.all(HANT)
+    }
+
+
+def test_every_guide_in_zh_hant_has_no_simplified_leftovers(converter: Converter, hant_guides: dict[str, str]) -> None:
+    assert {slug: converter.simplified_leftovers(text) for slug, text in hant_guides.items()} == {
+        slug: set() for slug in hant_guides
+    }
+
+
+@pytest.mark.parametrize("wrong", ["“", "”", "‘", "’", "寫明瞭", "籤", "設置裡", "公佈"])
+def test_zh_hant_guides_avoid_known_wrong_forms(hant_guides: dict[str, str], wrong: str) -> None:
+    assert [slug for slug, text in hant_guides.items() if wrong in text] == []

@@ -8,39 +8,31 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 from mdit_py_plugins.attrs import attrs_block_plugin
 
 from webapp.conversion import Converter
-from webapp.variants import VARIANTS, Variant
+from webapp.sources import Source as Source  # re-exported: the situation rules import it from here
+from webapp.sources import SourceError, SourceRegistry, load_sources
+from webapp.variants import HANS, VARIANTS, Variant
 
 GUIDE_FILE = "guide.md"
+SOURCES_FILE = "sources.yaml"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Sources we may cite as law: V (read in the legal text) and V2 (read in an official or press copy).
-# U (unconfirmed) facts are never cited as law, so a U source in a guide is a content error.
-CITABLE_STATUSES = {"V", "V2"}
+# A link to another guide is relative: `court-papers#summons` resolves from /<variant>/guides/<slug>.
+_GUIDE_LINK = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:#(?P<section>[a-z0-9]+(?:-[a-z0-9]+)*))?$")
 
 
 class ContentError(ValueError):
     """A guide that must not be served: the message says which file and what is wrong."""
-
-
-@dataclass(frozen=True)
-class Source:
-    id: str
-    title: str
-    status: str
-    url: str | None = None
-
-    @property
-    def anchor(self) -> str:
-        return f"src-{self.id}"
 
 
 @dataclass(frozen=True)
@@ -58,17 +50,19 @@ class Guide:
     short_title: str
     description: str
     updated: date
-    sources: tuple[Source, ...]
+    sources: tuple[Source, ...]  # in the order the front matter lists them, titles in this variant
     toc: tuple[Heading, ...]
     html: Markup
-    version: str  # changes whenever the source, the glossary or the converter output changes
+    version: str  # changes whenever the guide, the sources registry, the glossary or the converter output changes
+    guide_links: tuple[str, ...] = ()  # links to other guides, as written: `court-papers#summons`
 
 
 class Library:
-    """All guides in all variants, keyed by slug."""
+    """All guides in all variants, keyed by slug, and the sources registry they cite."""
 
-    def __init__(self, guides: dict[str, dict[str, Guide]]) -> None:
+    def __init__(self, guides: dict[str, dict[str, Guide]], sources: SourceRegistry) -> None:
         self._guides = guides
+        self.sources = sources
 
     def get(self, slug: str, variant: Variant) -> Guide | None:
         return self._guides.get(slug, {}).get(variant.code)
@@ -84,19 +78,20 @@ class Library:
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False}).enable("table").use(attrs_block_plugin)
 
-    def table_open(renderer: object, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    # markdown-it binds each rule to the renderer, which comes in first.
+    def table_open(renderer: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         # Wide tables scroll inside their own box on a 360 px screen instead of widening the page.
-        return '<div class="table-wrap" tabindex="0">' + md.renderer.renderToken(tokens, idx, options, env)
+        return '<div class="table-wrap" tabindex="0">' + renderer.renderToken(tokens, idx, options, env)
 
-    def table_close(renderer: object, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        return md.renderer.renderToken(tokens, idx, options, env) + "</div>"
+    def table_close(renderer: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return renderer.renderToken(tokens, idx, options, env) + "</div>"
 
     md.add_render_rule("table_open", table_open)
     md.add_render_rule("table_close", table_close)
     return md
 
 
-def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
+def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         raise ContentError(f"{path}: no front matter between --- lines")
@@ -106,23 +101,29 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     return meta, text[match.end() :]
 
 
-def _sources(meta: dict, path: Path) -> tuple[Source, ...]:
-    sources = []
-    for raw in meta.get("sources") or []:
-        source = Source(id=str(raw["id"]), title=str(raw["title"]), status=str(raw["status"]), url=raw.get("url"))
-        if source.status not in CITABLE_STATUSES:
-            raise ContentError(f"{path}: source {source.id} has status {source.status}; only V and V2 are cited")
-        sources.append(source)
-    ids = [s.id for s in sources]
-    if len(set(ids)) != len(ids):
+def _source_ids(meta: dict[str, Any], registry: SourceRegistry, path: Path) -> tuple[str, ...]:
+    """The ids the guide cites, in the order its sources list shows them; each must be in the registry."""
+    raw = meta.get("sources") or []
+    if not isinstance(raw, list) or not all(isinstance(i, str) for i in raw):
+        raise ContentError(f"{path}: sources must be a list of ids from {SOURCES_FILE}, such as [civil-code, lpr]")
+    unknown = [i for i in raw if i not in registry]
+    if unknown:
+        raise ContentError(f"{path}: unknown source ids {unknown}: add them to guides/{SOURCES_FILE} first")
+    if len(set(raw)) != len(raw):
         raise ContentError(f"{path}: duplicate source ids")
-    return tuple(sources)
+    return tuple(raw)
 
 
-def _check_tokens(tokens: list[Token], sources: tuple[Source, ...], path: Path) -> tuple[Heading, ...]:
-    """Each heading has a stable ASCII id (same in both variants), each #link lands, each source is cited."""
+def _check_tokens(
+    tokens: list[Token], sources: tuple[Source, ...], path: Path
+) -> tuple[tuple[Heading, ...], tuple[str, ...]]:
+    """Each heading has a stable ASCII id (same in both variants), each #link lands, each source is cited.
+
+    Returns the headings and the links to other guides (checked once every guide is loaded).
+    """
     headings: list[Heading] = []
     targets: list[str] = []
+    guide_links: list[str] = []
     for i, token in enumerate(tokens):
         if token.type == "heading_open":
             anchor = token.attrs.get("id")
@@ -131,9 +132,15 @@ def _check_tokens(tokens: list[Token], sources: tuple[Source, ...], path: Path) 
                 raise ContentError(f"{path}: heading {title!r} needs an id line such as {{#what-to-do}}")
             headings.append(Heading(id=str(anchor), title=title, level=int(token.tag[1])))
         for child in token.children or ():
+            if child.type != "link_open":
+                continue
             href = str(child.attrs.get("href", ""))
-            if child.type == "link_open" and href.startswith("#"):
+            if href.startswith("#"):
                 targets.append(href[1:])
+            elif _GUIDE_LINK.match(href):
+                guide_links.append(href)
+            elif not href.startswith("https://"):
+                raise ContentError(f"{path}: link {href!r}: write #section, other-guide#section or an https:// address")
     known = {h.id for h in headings} | {s.anchor for s in sources}
     if len(known) != len(headings) + len(sources):
         raise ContentError(f"{path}: two headings or sources share an id")
@@ -143,10 +150,12 @@ def _check_tokens(tokens: list[Token], sources: tuple[Source, ...], path: Path) 
     uncited = sorted({s.anchor for s in sources} - set(targets))
     if uncited:
         raise ContentError(f"{path}: sources listed but never cited {uncited}")
-    return tuple(headings)
+    return tuple(headings), tuple(guide_links)
 
 
-def load_guide(folder: Path, converter: Converter, variant: Variant, fingerprint: str) -> Guide:
+def load_guide(
+    folder: Path, converter: Converter, variant: Variant, fingerprint: str, registry: SourceRegistry
+) -> Guide:
     path = folder / GUIDE_FILE
     meta, body = _split_front_matter(path.read_text(encoding="utf-8"), path)
     for key in ("title", "description", "updated"):
@@ -158,10 +167,10 @@ def load_guide(folder: Path, converter: Converter, variant: Variant, fingerprint
     def conv(text: str) -> str:
         return converter.convert(text, variant)
 
-    sources = tuple(Source(id=s.id, title=conv(s.title), status=s.status, url=s.url) for s in _sources(meta, path))
+    sources = tuple(registry.get(i, variant) for i in _source_ids(meta, registry, path))
     md = _markdown()
     tokens = md.parse(conv(body))
-    toc = _check_tokens(tokens, sources, path)
+    toc, guide_links = _check_tokens(tokens, sources, path)
     html = md.renderer.render(tokens, md.options, {})
     return Guide(
         slug=folder.name,
@@ -174,16 +183,41 @@ def load_guide(folder: Path, converter: Converter, variant: Variant, fingerprint
         toc=toc,
         html=Markup(html),  # markdown-it escapes the source (html disabled); the source is ours, not a user's
         version=fingerprint,
+        guide_links=guide_links,
     )
 
 
+def _check_guide_links(guides: dict[str, dict[str, Guide]], guides_dir: Path) -> None:
+    """Every `other-slug#section` link names a guide that exists and a section it has."""
+    for slug, by_variant in guides.items():
+        for href in by_variant[HANS.code].guide_links:
+            match = _GUIDE_LINK.match(href)
+            assert match is not None  # only matching links are collected
+            target = guides.get(match["slug"], {}).get(HANS.code)
+            if target is None:
+                raise ContentError(f"{guides_dir / slug / GUIDE_FILE}: link {href!r} names no guide")
+            if match["section"] and match["section"] not in {h.id for h in target.toc}:
+                raise ContentError(f"{guides_dir / slug / GUIDE_FILE}: link {href!r} names no section of that guide")
+
+
 def load_library(guides_dir: Path, converter: Converter, glossary_text: str) -> Library:
+    sources_path = guides_dir / SOURCES_FILE
+    if not sources_path.is_file():
+        raise ContentError(f"{sources_path}: the sources registry is missing")
+    try:
+        registry = load_sources(sources_path, converter)
+    except SourceError as error:
+        raise ContentError(str(error)) from error
+    shared = glossary_text.encode() + sources_path.read_bytes()
     guides: dict[str, dict[str, Guide]] = {}
     for folder in sorted(p for p in guides_dir.iterdir() if (p / GUIDE_FILE).is_file()):
         if not _SLUG.match(folder.name):
             raise ContentError(f"{folder}: a guide folder name is its URL slug: lowercase ASCII and hyphens")
-        digest = hashlib.sha256((folder / GUIDE_FILE).read_bytes() + glossary_text.encode()).hexdigest()
-        guides[folder.name] = {v.code: load_guide(folder, converter, v, digest[:16]) for v in VARIANTS.values()}
+        digest = hashlib.sha256((folder / GUIDE_FILE).read_bytes() + shared).hexdigest()
+        guides[folder.name] = {
+            v.code: load_guide(folder, converter, v, digest[:16], registry) for v in VARIANTS.values()
+        }
     if not guides:
         raise ContentError(f"{guides_dir}: no guides found")
-    return Library(guides)
+    _check_guide_links(guides, guides_dir)
+    return Library(guides, registry)

@@ -5,6 +5,9 @@ mainland legal names need: 个人信息保护法 -> 個人信息保護法, where
 a different name. The glossary in guides/glossary.yaml pins the few terms OpenCC gets wrong for our
 text and protects names that must not change.
 
+zh-Hant typography: “” and ‘’ quotes become 「」 and 『』 (zh-Hans keeps “” and ‘’), in guides, UI catalogs
+and summary data alike, since they all pass through here.
+
 Markers, MediaWiki style, for the rare passage that must differ:
   -{zh-hans:简体文字;zh-hant:繁體文字}-   each variant gets its own text, verbatim
   -{原样}-                                  kept as written in both variants
@@ -21,6 +24,8 @@ from webapp.variants import HANT, Variant
 
 _MARKER = re.compile(r"-\{(.*?)\}-", re.DOTALL)
 _CHOICE = re.compile(r"^\s*zh-hans\s*:(?P<hans>.*?);\s*zh-hant\s*:(?P<hant>.*?);?\s*$", re.DOTALL)
+# Traditional Chinese typography uses corner brackets: “” -> 「」, and for a quote inside a quote ‘’ -> 『』.
+HANT_QUOTES = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
 
 
 @dataclass(frozen=True)
@@ -70,16 +75,18 @@ class Converter:
     def _plain(self, text: str, variant: Variant) -> str:
         if variant != HANT or not text:
             return text
-        if self._terms is None:
-            return self._opencc.convert(text)
         out: list[str] = []
         pos = 0
-        for term in self._terms.finditer(text):
-            out.append(self._opencc.convert(text[pos : term.start()]))
+        for term in self._terms.finditer(text) if self._terms else ():
+            out.append(self._characters(text[pos : term.start()]))
             out.append(self._fixed[term.group(0)])
             pos = term.end()
-        out.append(self._opencc.convert(text[pos:]))
-        return "".join(out)
+        out.append(self._characters(text[pos:]))
+        return "".join(out).translate(HANT_QUOTES)
+
+    def _characters(self, text: str) -> str:
+        converted: str = self._opencc.convert(text)
+        return converted
 
     def simplified_leftovers(self, text: str) -> set[str]:
         """Characters in Traditional text that s2tw would still change, less the reviewed allowlist."""
