@@ -79,7 +79,7 @@ def test_guide_shows_sources_and_not_legal_advice_line(client) -> None:
     assert '<li id="src-civil-code">' in html
     assert "已对照法律原文核对。" in html
     assert "依据官方转载或新闻报道核对，尚未对照原文。" in html
-    assert "不是法律意见。最后核对于2026年11月28日" in html
+    assert "不是法律意见。最后核对于2026年11月29日" in html
 
 
 @pytest.mark.parametrize(

@@ -84,7 +84,7 @@ def test_cover_has_title_script_date_and_version(app, guide_pdfs) -> None:
     cover = pdftotext(guide_pdfs["zh-hant"], "-f", "1", "-l", "1")
     guide = state(app).library.get(GUIDE_SLUG, VARIANTS["zh-hant"])
     assert guide.title in cover
-    assert "繁體中文" in cover and "2026年11月28日" in cover and guide.version[:8] in cover
+    assert "繁體中文" in cover and "2026年11月29日" in cover and guide.version[:8] in cover
     assert "不是法律意見" in cover
 
 
@@ -116,7 +116,7 @@ def test_guide_pdf_is_served_with_etag_last_modified_and_a_chinese_filename(clie
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["ETag"]
-    assert response.headers["Last-Modified"] == "Fri, 27 Nov 2026 16:00:00 GMT"  # 2026-11-28 in Shanghai
+    assert response.headers["Last-Modified"] == "Sat, 28 Nov 2026 16:00:00 GMT"  # 2026-11-29 in Shanghai
     assert "no-cache" in response.headers["Cache-Control"]
     disposition = response.headers["Content-Disposition"]
     assert 'filename="58-finance-overdue-zh-hans.pdf"' in disposition

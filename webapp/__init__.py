@@ -9,14 +9,14 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel
 
 from webapp import assets, catalogs, fonts, formatting, guide_pdfs, http_caching, limits, pwa, security, settings
-from webapp.content import ContentError, Library, Source, load_library
+from webapp.content import ContentError, load_library
 from webapp.conversion import Converter, Glossary
 from webapp.fonts import PDF_FONT_FAMILIES
 from webapp.pdf import PdfRenderer
 from webapp.situation.assess import unknown_conditions
-from webapp.situation.rules import SourceLookup, load_rules
+from webapp.situation.rules import load_rules
 from webapp.state import EXTENSION_KEY, AppState
-from webapp.variants import HANS, VARIANTS, Variant, VariantConverter, current_variant
+from webapp.variants import HANS, VARIANTS, VariantConverter, current_variant
 from webapp.views import api, errors, health, pages, situation
 
 
@@ -26,18 +26,6 @@ class HtmlSafeJSONProvider(DefaultJSONProvider):
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         text = super().dumps(obj, **kwargs)
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def source_lookup(library: Library) -> SourceLookup:
-    """Sources by id, as the guides list them (each guide's list is checked against its citations)."""
-    by_variant: dict[str, dict[str, Source]] = {}
-
-    def lookup(source_id: str, variant: Variant) -> Source:
-        if variant.code not in by_variant:
-            by_variant[variant.code] = {s.id: s for guide in library.all(variant) for s in guide.sources}
-        return by_variant[variant.code][source_id]
-
-    return lookup
 
 
 def check_fonts(found: dict[str, Path | None]) -> None:
@@ -54,7 +42,7 @@ def build_state(app: Flask, config: settings.Settings) -> AppState:
     glossary_path = config.GUIDES_DIR / "glossary.yaml"
     converter = Converter(Glossary.load(glossary_path))
     library = load_library(config.GUIDES_DIR, converter, glossary_path.read_text(encoding="utf-8"))
-    rules = load_rules(config.GUIDES_DIR / "data", source_lookup(library), converter)
+    rules = load_rules(config.GUIDES_DIR / "data", library.sources.get, converter)
     if unknown := unknown_conditions(rules):
         raise ContentError(f"{config.GUIDES_DIR / 'data'}: next steps name unknown conditions {unknown}")
     found = fonts.find_fonts()

@@ -13,10 +13,10 @@ from flask_babel import force_locale, gettext
 from pydantic import ValidationError
 
 from webapp import formatting
-from webapp.content import Source
 from webapp.situation.assess import Assessment, assess
 from webapp.situation.errors import FieldError, from_validation_error
 from webapp.situation.model import Answers, answers_from
+from webapp.sources import Source
 from webapp.state import state
 from webapp.variants import VARIANTS, Variant
 

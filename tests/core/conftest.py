@@ -3,7 +3,6 @@
 import pytest
 
 from tests.helpers import GUIDES_DIR
-from webapp import source_lookup
 from webapp.content import load_library
 from webapp.conversion import Converter, Glossary
 from webapp.situation.rules import Rules, load_rules
@@ -18,4 +17,4 @@ def converter() -> Converter:
 def rules(converter: Converter) -> Rules:
     glossary = (GUIDES_DIR / "glossary.yaml").read_text(encoding="utf-8")
     library = load_library(GUIDES_DIR, converter, glossary)
-    return load_rules(GUIDES_DIR / "data", source_lookup(library), converter)
+    return load_rules(GUIDES_DIR / "data", library.sources.get, converter)

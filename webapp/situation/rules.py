@@ -14,8 +14,9 @@ from typing import Any
 
 import yaml
 
-from webapp.content import ContentError, Source
+from webapp.content import ContentError
 from webapp.conversion import Converter
+from webapp.sources import Source
 from webapp.variants import VARIANTS, Variant
 
 DATA_FILES = ("lpr.yaml", "stages.yaml", "channels.yaml", "contact_rules.yaml", "actions.yaml", "summary.yaml")
