@@ -6,17 +6,21 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMPS := .stamps
 
-.PHONY: run test lint catalogs catalogs-sync lock system-deps-run system-deps-test clean
+.PHONY: run test lint typecheck catalogs catalogs-sync lock system-deps-run system-deps-test clean
 
 run: system-deps-run $(STAMPS)/venv catalogs
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py 'webapp:create_app()'
 
-test: system-deps-test $(STAMPS)/venv catalogs lint
+test: system-deps-test $(STAMPS)/venv catalogs lint typecheck
 	$(BIN)/pytest
 
 lint: $(STAMPS)/venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Settings in pyproject.toml [tool.mypy].
+typecheck: $(STAMPS)/venv
+	$(BIN)/mypy
 
 system-deps-run:
 	@scripts/system-deps.sh run
@@ -24,11 +28,15 @@ system-deps-run:
 system-deps-test:
 	@scripts/system-deps.sh test
 
-# Reproducible installs: requirements.lock pins every package; pyproject.toml says what we depend on.
-$(STAMPS)/venv: pyproject.toml requirements.lock
+# Reproducible installs: pyproject.toml says what we depend on; requirements/*.txt pin every package with its hashes
+# (runtime.txt: [project] dependencies, what the image installs; test.txt: runtime + the test extra, what this venv
+# installs; build.txt: [build-system] requires). pip checks every download against them, then the project itself is
+# installed editable with no dependencies and no build isolation, so nothing un-hashed is fetched.
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+$(STAMPS)/venv: pyproject.toml requirements/test.txt requirements/build.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/test.txt -r requirements/build.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	@mkdir -p $(STAMPS) && touch $@
 
 # Compiled catalogs are build output (.mo is ignored by git); the .po files are the source.
@@ -41,9 +49,24 @@ catalogs-sync: $(STAMPS)/venv
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -l zh_Hans --no-fuzzy-matching
 	$(BIN)/flask --app webapp catalogs sync
 
-# Regenerate the lock after changing dependencies in pyproject.toml.
-lock: $(STAMPS)/venv
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+# Regenerate the locks after changing dependencies in pyproject.toml. Versions already locked are kept unless
+# pyproject.toml rules them out; `make lock LOCK_ARGS=--upgrade` (or `LOCK_ARGS='-P flask'`) moves them on.
+# Locked for CPython 3.11 on x86_64 Linux with glibc 2.36 (Debian bookworm, the image's base); each package lists
+# the hashes of all its files for that version. The test lock is constrained to the runtime lock: same versions.
+UV_VERSION := 0.13.8
+LOCK_ARGS ?=
+UV_COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-manylinux_2_36 --custom-compile-command 'make lock' $(LOCK_ARGS)
+lock: $(STAMPS)/uv
+	$(UV_COMPILE) pyproject.toml -o requirements/runtime.txt
+	$(UV_COMPILE) pyproject.toml --extra test -c requirements/runtime.txt -o requirements/test.txt
+	$(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' \
+	  | $(UV_COMPILE) - -o requirements/build.txt
+
+$(STAMPS)/uv:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q uv==$(UV_VERSION)
+	@mkdir -p $(STAMPS) && touch $@
 
 clean:
 	rm -rf $(VENV) $(STAMPS) .pytest_cache .ruff_cache
