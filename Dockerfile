@@ -1,6 +1,6 @@
 # 逾期应对指南: a small Debian image running gunicorn as an unprivileged user, able to run on a read-only root.
 #   docker build -t yuqi-guide .
-#   docker run -p 8000:8000 -e SECRET_KEY=... --read-only --tmpfs /tmp yuqi-guide
+#   docker run -p 8000:8000 --read-only --tmpfs /tmp yuqi-guide
 # It writes only to /tmp (TMPDIR; XDG_CACHE_HOME lies under it) and /dev/shm (gunicorn's worker heartbeats).
 
 # --- build: a virtualenv with the runtime lock only (hashes checked), the app as a wheel, the compiled catalogs ---
@@ -52,8 +52,7 @@ ENV PATH=/venv/bin:$PATH \
     GUIDES_DIR=/app/guides \
     TRANSLATIONS_DIR=/app/translations \
     TMPDIR=/tmp \
-    XDG_CACHE_HOME=/tmp/cache \
-    GUNICORN_CMD_ARGS="--no-control-socket"
+    XDG_CACHE_HOME=/tmp/cache
 USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \

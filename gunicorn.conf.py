@@ -24,7 +24,9 @@ timeout = settings.GUNICORN_TIMEOUT
 graceful_timeout = settings.GUNICORN_GRACEFUL_TIMEOUT
 keepalive = 5
 # Heartbeat files in memory, not on a disk that may be slow or read-only in a container.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+worker_tmp_dir = settings.GUNICORN_WORKER_TMP_DIR or ("/dev/shm" if os.path.isdir("/dev/shm") else None)
+# No control socket: nothing here uses gunicornc, and its default place (~/.gunicorn) is not writable in a container.
+control_socket_disable = True
 limit_request_line = 4094
 limit_request_fields = 60
 limit_request_field_size = 8190

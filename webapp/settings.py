@@ -71,6 +71,9 @@ class Settings:
     GUNICORN_MAX_REQUESTS_JITTER: int = setting(
         200, "a random extra up to this many, so workers never recycle together", minimum=0, server=True
     )
+    GUNICORN_WORKER_TMP_DIR: str = setting(
+        "", "where gunicorn keeps worker heartbeat files; empty: /dev/shm where there is one", server=True
+    )
     FORWARDED_ALLOW_IPS: str = setting(
         "127.0.0.1", "gunicorn: addresses of proxies allowed to set forwarded headers", server=True
     )
