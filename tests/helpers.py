@@ -10,6 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GUIDES_DIR = ROOT / "guides"
 GUIDE_SLUG = "58-finance-overdue"  # the first guide
 GUIDE_SOURCE = GUIDES_DIR / GUIDE_SLUG / "guide.md"
+# Every guide in the library, by slug: what each page, PDF and precache test walks.
+GUIDE_SLUGS = sorted(p.name for p in GUIDES_DIR.iterdir() if (p / "guide.md").is_file())
 
 
 class _TextAndAttributes(HTMLParser):

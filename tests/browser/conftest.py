@@ -39,11 +39,18 @@ class LiveServer:
         return self.app(environ, start_response)
 
     def start(self) -> None:
-        self._server = make_server("127.0.0.1", self.port, self._wsgi, threaded=True, request_handler=_Quiet)
-        self.port = self._server.server_port
+        """Serve; after `stop()`, serve again on the same socket, so no other program can take the port."""
+        if self._server is None:
+            self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet)
+            self.port = self._server.server_port
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
+        """Stop answering (the browser is also set offline, so it does not even connect)."""
+        if self._server is not None:
+            self._server.shutdown()
+
+    def close(self) -> None:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -64,7 +71,7 @@ def guides_dir(tmp_path: Path) -> Path:
 def server(guides_dir: Path) -> Iterator[LiveServer]:
     live = LiveServer(create_app({"PDF_PRERENDER": False, "GUIDES_DIR": guides_dir, "RATELIMIT_ENABLED": False}))
     yield live
-    live.stop()
+    live.close()
 
 
 @pytest.fixture(scope="session")

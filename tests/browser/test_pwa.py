@@ -7,12 +7,12 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import LiveServer, go_offline, go_online, wait_until, wait_until_offline_ready
-from tests.helpers import GUIDE_SLUG, GUIDE_SOURCE
+from tests.helpers import GUIDE_SLUG, GUIDE_SLUGS, GUIDE_SOURCE
 from webapp import create_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
-PAGES = ["/{v}/", f"/{{v}}/guides/{GUIDE_SLUG}", "/{v}/situation", "/{v}/offline"]
+PAGES = ["/{v}/", *(f"/{{v}}/guides/{slug}" for slug in GUIDE_SLUGS), "/{v}/situation", "/{v}/offline"]
 
 
 @pytest.mark.parametrize("code", VARIANTS)
