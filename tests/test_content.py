@@ -506,6 +506,7 @@ def write_guide(root: Path, front: str, body: str, slug: str = "a-guide", regist
 FRONT = """\
 title: 标题
 description: 说明
+audience: 读者
 updated: 2026-11-29
 sources: [law]
 """
@@ -533,6 +534,7 @@ def load(root: Path) -> Library:
             "list",
         ),
         ("title: 标题\nupdated: 2026-11-29\n", "{#a}\n## 问\n", REGISTRY, "lacks description"),
+        (FRONT.replace("audience: 读者\n", ""), CITES, REGISTRY, "lacks audience"),
         (FRONT, "{#a}\n## 问\n\n见[法](#src-law)和[另一篇](no-such-guide)。\n", REGISTRY, "names no guide"),
         (FRONT, "{#a}\n## 问\n\n见[法](#src-law)和[本篇](a-guide#nowhere)。\n", REGISTRY, "names no section"),
         (FRONT, "{#a}\n## 问\n\n见[法](#src-law)和[上一级](../situation)。\n", REGISTRY, "other-guide#section"),

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.helpers import GUIDE_SLUG, links
+from tests.helpers import GUIDE_SLUG, GUIDE_SLUGS, links
 
 PAGES = ["/{v}/", f"/{{v}}/guides/{GUIDE_SLUG}"]
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
@@ -24,8 +24,9 @@ def test_page_is_served_in_its_variant(client, page: str, code: str) -> None:
 def test_page_has_hreflang_alternates_for_both_variants(client, page: str, code: str) -> None:
     html = client.get(page.format(v=code)).text
     for other_code, tag in VARIANTS.items():
-        assert f'<link rel="alternate" hreflang="{tag}" href="{page.format(v=other_code)}">' in html
-    assert '<link rel="alternate" hreflang="x-default" href="/">' in html
+        # Absolute, as search engines require (Lighthouse's hreflang audit), on the address the reader used.
+        assert f'<link rel="alternate" hreflang="{tag}" href="http://localhost{page.format(v=other_code)}">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="http://localhost/">' in html
 
 
 @every_page
@@ -57,11 +58,18 @@ def test_section_anchors_are_the_same_in_both_variants(client) -> None:
     assert ids[0] == ids[1]
 
 
-def test_home_links_to_the_guide_and_its_main_questions(client) -> None:
-    html = client.get("/zh-hans/").text
-    assert f'href="/zh-hans/guides/{GUIDE_SLUG}"' in html
-    assert f'href="/zh-hans/guides/{GUIDE_SLUG}#home-visits"' in html
-    assert "会有人上门催收吗？" in html
+@pytest.mark.parametrize("code", VARIANTS)
+def test_home_leads_in_by_the_readers_situation_to_each_guide(client, code: str) -> None:
+    html = client.get(f"/{code}/").text
+    situations = html[
+        html.index('<ul class="situations">') : html.index("</ul>", html.index('<ul class="situations">'))
+    ]
+    targets = re.findall(r'href="/[a-z-]+/guides/([a-z0-9-]+)(?:#[a-z0-9-]+)?"', situations)
+    assert set(targets) == set(GUIDE_SLUGS)  # every guide is reached from a situation
+    assert f'href="/{code}/guides/court-papers#payment-order"' in situations
+    assert "我收到了支付令" in situations  # the same characters in both scripts
+    for slug in GUIDE_SLUGS:
+        assert f'href="/{code}/guides/{slug}"' in html  # and from the list of all guides
 
 
 @every_page
@@ -71,14 +79,16 @@ def test_page_makes_no_third_party_requests_and_has_no_inline_script(client, pag
     assert scripts and all('src="/assets/' in attrs and body == "" for attrs, body in scripts)
     assert " style=" not in html and "<style" not in html
     for url in links(html, "src") + re.findall(r'<link [^>]*href="([^"]*)"', html):
+        url = url.removeprefix("http://localhost")  # the hreflang alternates: absolute, on our own address
         assert url.startswith("/") and not url.startswith("//"), url
 
 
 def test_guide_shows_sources_and_not_legal_advice_line(client) -> None:
     html = client.get(f"/zh-hans/guides/{GUIDE_SLUG}").text
     assert '<li id="src-civil-code">' in html
-    assert "已对照法律原文核对。" in html
-    assert "依据官方转载或新闻报道核对，尚未对照原文。" in html
+    assert "依据法律或规章的条文核对。" in html
+    assert "依据官方公告或新闻报道核对，尚未对照原文。" in html
+    assert "核对于2026年11月" in html  # the date each source was checked
     assert "不是法律意见。最后核对于2026年11月29日" in html
 
 

@@ -14,7 +14,7 @@ import pypdf
 import pytest
 
 import webapp
-from tests.helpers import GUIDE_SLUG, ROOT, pdffonts, pdftotext, squash
+from tests.helpers import GUIDE_SLUG, GUIDE_SLUGS, ROOT, pdffonts, pdftotext, squash
 from webapp import create_app
 from webapp.pdf import BASE_URL, PdfRenderer, PdfTooLong, PdfTooSlow
 from webapp.state import state
@@ -80,12 +80,50 @@ def test_table_of_contents_shows_page_numbers(guide_pdfs) -> None:
     assert re.search(r"来源\s*\.{5,}\s*\d+", toc)
 
 
-def test_cover_has_title_script_date_and_version(app, guide_pdfs) -> None:
-    cover = pdftotext(guide_pdfs["zh-hant"], "-f", "1", "-l", "1")
+def test_cover_says_what_it_is_for_whom_and_as_of_when(app, guide_pdfs) -> None:
+    cover = squash(pdftotext(guide_pdfs["zh-hant"], "-f", "1", "-l", "1"))
     guide = state(app).library.get(GUIDE_SLUG, VARIANTS["zh-hant"])
-    assert guide.title in cover
-    assert "繁體中文" in cover and "2026年11月29日" in cover and guide.version[:8] in cover
+    assert squash(guide.title) in cover and squash(guide.description) in cover
+    assert "寫給" + squash(guide.audience) in cover
+    assert "內容核對日期2026年11月29日" in cover and "繁體中文" in cover
     assert "不是法律意見" in cover
+    assert guide.version[:8] not in cover and not re.search(r"[0-9a-f]{8}", cover)  # no hex version
+
+
+@pytest.fixture(scope="module")
+def every_guide_pdf(app) -> dict[tuple[str, str], bytes]:
+    client = app.test_client()
+    return {(slug, code): client.get(f"/{code}/guides/{slug}.pdf").data for slug in GUIDE_SLUGS for code in CODES}
+
+
+@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("slug", GUIDE_SLUGS)
+def test_every_guide_prints_every_section_in_its_script(app, every_guide_pdf, slug: str, code: str) -> None:
+    pdf = every_guide_pdf[(slug, code)]
+    assert pdf.startswith(b"%PDF-")
+    text = pdftotext(pdf)
+    guide = state(app).library.get(slug, VARIANTS[code])
+    for heading in guide.toc:
+        assert squash(heading.title) in squash(text), heading.title
+    if code == "zh-hant":
+        assert state(app).converter.simplified_leftovers(text) == set()
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    total = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    return [pdftotext(pdf, "-f", str(n), "-l", str(n)) for n in range(1, total + 1)]
+
+
+@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("slug", GUIDE_SLUGS)
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(app, every_guide_pdf, slug: str, code: str) -> None:
+    guide = state(app).library.get(slug, VARIANTS[code])
+    headings = {squash(h.title) for h in guide.toc} | {"來源", "来源"}
+    for number, text in enumerate(page_texts(every_guide_pdf[(slug, code)])[2:], start=3):  # after cover and TOC
+        lines = [squash(line) for line in text.splitlines() if squash(line)]
+        body = [line for line in lines if not re.fullmatch(r"第\d+[页頁]/共\d+[页頁]", line)]
+        last = body[-1] if body else ""
+        assert not any(last and heading.endswith(last) and len(last) >= 4 for heading in headings), (number, last)
 
 
 def test_link_urls_are_printed_after_links(guide_pdfs) -> None:
@@ -347,3 +385,16 @@ def test_a_render_stuck_past_its_limit_is_killed_and_the_worker_goes_on(app, mon
         renderer.render("<p>x</p>", "zh-Hans")  # the child sleeps 30 s; returning at all means it was killed
     monkeypatch.undo()
     assert renderer.render(long_document(1), "zh-Hans").startswith(b"%PDF-")
+
+
+def test_the_print_stylesheet_keeps_each_heading_with_what_follows(app) -> None:
+    """The guides above may happen not to put a heading near a page foot: this document does, many times over."""
+    sections = "".join(
+        f"<h2>第{i}节标题</h2><p>{'逾期应对指南的正文。' * (7 + 13 * (i % 9))}</p>" for i in range(1, 40)
+    )
+    html = f'<!doctype html><html lang="zh-Hans"><head><title>t</title></head><body>{sections}</body></html>'
+    pdf = state(app).pdf_renderer.render(html, "zh-Hans")
+    for number, text in enumerate(page_texts(pdf), start=1):
+        lines = [squash(line) for line in text.splitlines() if squash(line)]
+        body = [line for line in lines if not re.fullmatch(r"第\d+[页頁]/共\d+[页頁]", line)]
+        assert body and not re.fullmatch(r"第\d+节标题", body[-1]), (number, body[-1:])

@@ -13,18 +13,19 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 from mdit_py_plugins.attrs import attrs_block_plugin
 
 from webapp.conversion import Converter
-from webapp.sources import Source as Source  # re-exported: the situation rules import it from here
-from webapp.sources import SourceError, SourceRegistry, load_sources
+from webapp.sources import Source, SourceError, SourceRegistry, load_sources
 from webapp.variants import HANS, VARIANTS, Variant
 
 GUIDE_FILE = "guide.md"
 SOURCES_FILE = "sources.yaml"
+SITUATIONS_FILE = "situations.yaml"  # the home page's ways in, by the reader's situation
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A link to another guide is relative: `court-papers#summons` resolves from /<variant>/guides/<slug>.
@@ -49,6 +50,7 @@ class Guide:
     title: str
     short_title: str
     description: str
+    audience: str  # who it is written for, in a phrase: shown on the home page and the PDF's cover
     updated: date
     sources: tuple[Source, ...]  # in the order the front matter lists them, titles in this variant
     toc: tuple[Heading, ...]
@@ -57,12 +59,30 @@ class Guide:
     guide_links: tuple[str, ...] = ()  # links to other guides, as written: `court-papers#summons`
 
 
-class Library:
-    """All guides in all variants, keyed by slug, and the sources registry they cite."""
+@dataclass(frozen=True)
+class Situation:
+    """A way into the library, in the reader's words: "I got a court text" -> the guide section that answers it."""
 
-    def __init__(self, guides: dict[str, dict[str, Guide]], sources: SourceRegistry) -> None:
+    question: str
+    slug: str
+    section: str | None  # a heading id, or None for the guide's top
+
+
+class Library:
+    """All guides in all variants, keyed by slug, the sources registry they cite, and the home page's situations."""
+
+    def __init__(
+        self,
+        guides: dict[str, dict[str, Guide]],
+        sources: SourceRegistry,
+        situations: dict[str, tuple[Situation, ...]] | None = None,
+    ) -> None:
         self._guides = guides
         self.sources = sources
+        self._situations = situations or {}
+
+    def situations(self, variant: Variant) -> tuple[Situation, ...]:
+        return self._situations.get(variant.code, ())
 
     def get(self, slug: str, variant: Variant) -> Guide | None:
         return self._guides.get(slug, {}).get(variant.code)
@@ -80,15 +100,39 @@ def _markdown() -> MarkdownIt:
 
     # markdown-it binds each rule to the renderer, which comes in first.
     def table_open(renderer: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        # Wide tables scroll inside their own box on a 360 px screen instead of widening the page.
-        return '<div class="table-wrap" tabindex="0">' + renderer.renderToken(tokens, idx, options, env)
+        # A box for the table; below ~480 px site.css turns its rows into cards (see _label_cells).
+        return '<div class="table-wrap">' + renderer.renderToken(tokens, idx, options, env)
 
     def table_close(renderer: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return renderer.renderToken(tokens, idx, options, env) + "</div>"
 
     md.add_render_rule("table_open", table_open)
     md.add_render_rule("table_close", table_close)
+    md.core.ruler.push("cell_labels", _label_cells)
     return md
+
+
+def _plain(token: Token) -> str:
+    return "".join(child.content for child in token.children or () if child.type in ("text", "code_inline"))
+
+
+def _label_cells(state: StateCore) -> None:
+    """Give each body cell its column's header as `data-label`: below ~480 px a table reflows into one card per row,
+    and each cell shows what it is (site.css), so no cell hides behind a sideways scroll."""
+    headers: list[str] = []
+    column = 0
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type == "thead_open":
+            headers = []
+        elif token.type == "th_open":
+            headers.append(_plain(tokens[i + 1]))
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type == "td_open":
+            if column < len(headers) and headers[column]:
+                token.attrSet("data-label", headers[column])
+            column += 1
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
@@ -158,7 +202,7 @@ def load_guide(
 ) -> Guide:
     path = folder / GUIDE_FILE
     meta, body = _split_front_matter(path.read_text(encoding="utf-8"), path)
-    for key in ("title", "description", "updated"):
+    for key in ("title", "description", "audience", "updated"):
         if key not in meta:
             raise ContentError(f"{path}: front matter lacks {key}")
     if not isinstance(meta["updated"], date):
@@ -178,6 +222,7 @@ def load_guide(
         title=conv(str(meta["title"])),
         short_title=conv(str(meta.get("short_title") or meta["title"])),
         description=conv(str(meta["description"])),
+        audience=conv(str(meta["audience"])),
         updated=meta["updated"],
         sources=sources,
         toc=toc,
@@ -200,6 +245,28 @@ def _check_guide_links(guides: dict[str, dict[str, Guide]], guides_dir: Path) ->
                 raise ContentError(f"{guides_dir / slug / GUIDE_FILE}: link {href!r} names no section of that guide")
 
 
+def _load_situations(
+    guides_dir: Path, guides: dict[str, dict[str, Guide]], converter: Converter
+) -> dict[str, tuple[Situation, ...]]:
+    path = guides_dir / SITUATIONS_FILE
+    if not path.is_file():
+        return {}
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    for entry in raw:
+        target = guides.get(str(entry.get("guide")), {}).get(HANS.code)
+        if target is None:
+            raise ContentError(f"{path}: {entry.get('question')!r} names no guide")
+        if entry.get("section") and entry["section"] not in {h.id for h in target.toc}:
+            raise ContentError(f"{path}: {entry.get('question')!r} names no section of {target.slug}")
+    return {
+        v.code: tuple(
+            Situation(question=converter.convert(str(e["question"]), v), slug=e["guide"], section=e.get("section"))
+            for e in raw
+        )
+        for v in VARIANTS.values()
+    }
+
+
 def load_library(guides_dir: Path, converter: Converter, glossary_text: str) -> Library:
     sources_path = guides_dir / SOURCES_FILE
     if not sources_path.is_file():
@@ -220,4 +287,4 @@ def load_library(guides_dir: Path, converter: Converter, glossary_text: str) -> 
     if not guides:
         raise ContentError(f"{guides_dir}: no guides found")
     _check_guide_links(guides, guides_dir)
-    return Library(guides, registry)
+    return Library(guides, registry, _load_situations(guides_dir, guides, converter))

@@ -77,6 +77,10 @@ class GuidePdfs:
         """Known without rendering: the same in every process for the same content and print setup."""
         return hashlib.sha256(f"{guide.version}/{self.fingerprint}/{guide.variant.code}".encode()).hexdigest()[:24]
 
+    def file_name(self, guide: Guide) -> str:
+        """What the saved file is called: the guide's short title (the download link and the response agree)."""
+        return guide.short_title + ".pdf"
+
     def _render(self, guide: Guide) -> GuidePdf:
         etag = self.etag(guide)
         data = self._renderer.render(self.html(guide), guide.variant.tag, identifier=etag.encode())
@@ -86,7 +90,7 @@ class GuidePdfs:
             etag=etag,
             last_modified=datetime.combine(guide.updated, time(), SHANGHAI),
             content_disposition=(
-                f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(guide.short_title + '.pdf')}"
+                f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(self.file_name(guide))}"
             ),
         )
 

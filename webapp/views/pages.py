@@ -90,7 +90,7 @@ def root() -> BaseResponse:
 
 @bp.get("/<variant:v>/")
 def home(v: Variant) -> str:
-    return render_template("home.html", guides=library().all(v))
+    return render_template("home.html", guides=library().all(v), situations=library().situations(v))
 
 
 @bp.get("/<variant:v>/guides/<slug>")
@@ -98,7 +98,7 @@ def guide(v: Variant, slug: str) -> str:
     found = library().get(slug, v)
     if found is None:
         abort(404)
-    return render_template("guide.html", guide=found)
+    return render_template("guide.html", guide=found, pdf_name=state().guide_pdfs.file_name(found))
 
 
 @bp.get("/<variant:v>/guides/<slug>.pdf")

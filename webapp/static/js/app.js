@@ -14,6 +14,28 @@
   addEventListener("offline", showConnection);
   showConnection();
 
+  // Guide PDFs: a tap fetches the PDF through the service worker (the network, else the copy kept on this device)
+  // and saves it. Chromium does not hand a plain download link to the worker, so offline a tap would do nothing.
+  for (const link of document.querySelectorAll("a[data-pdf]")) {
+    link.addEventListener("click", async (event) => {
+      event.preventDefault();
+      const note = link.parentElement.querySelector(".pdf-missing");
+      try {
+        const response = await fetch(link.href);
+        if (!response.ok) throw new Error(String(response.status));
+        const url = URL.createObjectURL(await response.blob());
+        const save = Object.assign(document.createElement("a"), { href: url, download: link.dataset.pdf });
+        document.body.append(save);
+        save.click();
+        save.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+        if (note) note.hidden = true;
+      } catch {
+        if (note) note.hidden = false;
+      }
+    });
+  }
+
   // Install: the browser's prompt where there is one, a short hint on iOS where there is not.
   const standalone = matchMedia("(display-mode: standalone)").matches || navigator.standalone === true;
   const installButton = $("install-button");
