@@ -6,10 +6,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveServer
-from tests.helpers import GUIDE_SLUG
+from tests.helpers import GUIDE_SLUG, GUIDE_SLUGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-PAGES = ["/{v}/", f"/{{v}}/guides/{GUIDE_SLUG}", "/{v}/offline", "/{v}/guides/no-such-guide"]
+PAGES = ["/{v}/", *(f"/{{v}}/guides/{slug}" for slug in GUIDE_SLUGS), "/{v}/offline", "/{v}/guides/no-such-guide"]
 CODES = ["zh-hans", "zh-hant"]
 AXE = Axe()
 

@@ -132,6 +132,9 @@ async function networkFirst(request, cacheName, url) {
   }
   const cached = await caches.match(request, { cacheName, ignoreSearch: true });
   if (cached) return cached;
+  // A PDF fetched by the page's script fails plainly, so the page can say it is not saved; a page opened
+  // (a navigation) gets the variant's offline page instead.
+  if (request.mode !== "navigate") return Response.error();
   const variant = variantOf(url) || (await chosenVariant()) || VARIANTS[0];
   const offline = await caches.match(`/${variant}/offline`, { cacheName: PAGES });
   return offline || Response.error();
