@@ -30,6 +30,25 @@ class _TextAndAttributes(HTMLParser):
         self.parts.append(data)
 
 
+class _Elements(HTMLParser):
+    def __init__(self, tag: str) -> None:
+        super().__init__()
+        self.tag = tag
+        self.found: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == self.tag:
+            self.found.append({k: v or "" for k, v in attrs})
+
+
+def elements(html: str, tag: str, **wanted: str) -> list[dict[str, str]]:
+    """The attributes of each `tag` element having the `wanted` attributes (class_ for class), in any order."""
+    parser = _Elements(tag)
+    parser.feed(html)
+    want = {k.rstrip("_").replace("_", "-"): v for k, v in wanted.items()}
+    return [attrs for attrs in parser.found if all(attrs.get(k) == v for k, v in want.items())]
+
+
 def readable_text(html: str) -> str:
     parser = _TextAndAttributes()
     parser.feed(html)

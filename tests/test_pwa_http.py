@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.helpers import GUIDE_SLUG, ROOT
+from tests.helpers import GUIDE_SLUG, ROOT, elements
 from webapp import create_app
 from webapp.state import state
 
@@ -119,8 +119,8 @@ def test_root_manifest_follows_the_readers_variant(client) -> None:
 
 def test_pages_link_their_manifest_apple_touch_icon_and_script(app, client) -> None:
     html = client.get("/zh-hant/").text
-    assert '<link rel="manifest" href="/zh-hant/manifest.webmanifest">' in html
-    icon = re.search(r'<link rel="apple-touch-icon" href="([^"]+)">', html).group(1)
+    assert elements(html, "link", rel="manifest", href="/zh-hant/manifest.webmanifest")
+    icon = elements(html, "link", rel="apple-touch-icon")[0]["href"]
     assert real_size(icon, app) == (180, 180)
     assert re.search(r'<script src="/assets/js/app\.[0-9a-f]{10}\.js" defer></script>', html)
 
