@@ -2,6 +2,7 @@
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -28,14 +29,18 @@ TYPICAL_SITUATION = {
 }
 
 
+_UNVERIFIED = ssl._create_unverified_context()  # a loopback server's throwaway certificate
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, **env: str) -> subprocess.Popen:
-    """gunicorn with the project's own config on 127.0.0.1:port, returned once /healthz answers."""
+def start_gunicorn(port: int, scheme: str = "http", **env: str) -> subprocess.Popen:
+    """gunicorn with the project's own config on 127.0.0.1:port, returned once /healthz answers (over https when
+    `env` gives gunicorn a certificate: the check then trusts whatever certificate it is shown)."""
     environment = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **env}
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "webapp:create_app()"],
@@ -47,7 +52,7 @@ def start_gunicorn(port: int, **env: str) -> subprocess.Popen:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+            with urllib.request.urlopen(f"{scheme}://127.0.0.1:{port}/healthz", timeout=2, context=_UNVERIFIED):
                 return process
         except OSError:
             time.sleep(0.3)
