@@ -2,6 +2,7 @@
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -28,6 +29,9 @@ TYPICAL_SITUATION = {
 }
 
 
+_UNVERIFIED = ssl._create_unverified_context()  # a loopback server's throwaway certificate
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -43,8 +47,9 @@ HEAVIEST_SITUATION = {
 GUNICORN = Path(sys.executable).parent / "gunicorn"  # the one installed beside the Python running this
 
 
-def start_gunicorn(port: int, log: Path | None = None, **env: str) -> subprocess.Popen:
-    """gunicorn with the project's own config on 127.0.0.1:port, returned once /healthz answers."""
+def start_gunicorn(port: int, scheme: str = "http", log: Path | None = None, **env: str) -> subprocess.Popen:
+    """gunicorn with the project's own config on 127.0.0.1:port, returned once /healthz answers (over https when
+    `env` gives gunicorn a certificate: the check then trusts whatever certificate it is shown)."""
     environment = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **env}
     output = log.open("ab") if log else subprocess.DEVNULL
     process = subprocess.Popen(
@@ -57,7 +62,7 @@ def start_gunicorn(port: int, log: Path | None = None, **env: str) -> subprocess
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+            with urllib.request.urlopen(f"{scheme}://127.0.0.1:{port}/healthz", timeout=2, context=_UNVERIFIED):
                 return process
         except OSError:
             time.sleep(0.3)

@@ -6,12 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import GUIDE_SLUG, GUIDE_SOURCE, ROOT, cjk, links, readable_text
 from webapp import create_app
-
-# Kept for test_content.py, which imports them from here.
-__all__ = ["GUIDE_SLUG", "GUIDE_SOURCE", "ROOT", "SHARED", "cjk", "links", "readable_text"]
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")

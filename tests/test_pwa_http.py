@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import brotli
 import pytest
 from PIL import Image
 
@@ -174,3 +175,16 @@ def test_every_page_carries_translated_install_update_and_offline_texts(client) 
     ]:
         assert re.search(rf'id="{element_id}"[^>]*hidden>\s*(<span>)?[^<]*{text}', html), element_id
     assert re.search(r'<button id="update-button" type="button">立即更新</button>', html)
+
+
+@pytest.mark.parametrize("name", ["css/site.css", "js/app.js", "js/situation.js"])
+def test_text_assets_come_precompressed_at_brotli_11(app, client, name: str) -> None:
+    url = state(app).assets.url(name)
+    response = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    original = (ROOT / "webapp" / "static" / name).read_bytes()
+    assert response.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(response.data) == original
+    assert len(response.data) < len(brotli.compress(original, quality=6))
+    assert "immutable" in response.headers["Cache-Control"] and "Accept-Encoding" in response.headers["Vary"]
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers and plain.data == original

@@ -1,18 +1,22 @@
 """Fingerprinted static files: /assets/css/site.<hash>.css, immutable for a year, safe for any CDN.
 
 The hash is of the file's bytes, so a changed file gets a new URL and nothing stale can be served under the old
-one. Templates call `asset_url("css/site.css")`.
+one. Templates call `asset_url("css/site.css")`. Text files are compressed once, at start-up, with brotli at its
+highest quality (as a CDN's or nginx's precompressed files would be): a tenth smaller than per-request level 6,
+and for nothing at request time; the stylesheet is part of every first paint on a slow phone.
 """
 
 import hashlib
 from pathlib import Path, PurePosixPath
 
-from flask import Blueprint, Flask, abort, send_from_directory
+import brotli
+from flask import Blueprint, Flask, abort, request, send_from_directory
 from werkzeug.wrappers import Response
 
 from webapp.state import state
 
 YEAR = 365 * 24 * 3600
+PRECOMPRESSED = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 bp = Blueprint("assets", __name__)
 
 
@@ -21,11 +25,15 @@ class Assets:
         self.static_dir = static_dir
         self.digests: dict[str, str] = {}  # "css/site.css" -> "3f2a9c1e0b"
         self._by_url_name: dict[str, str] = {}  # "css/site.3f2a9c1e0b.css" -> "css/site.css"
+        self.brotli: dict[str, bytes] = {}  # "css/site.css" -> its bytes at brotli quality 11
         for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
             name = path.relative_to(static_dir).as_posix()
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()[:10]
             self.digests[name] = digest
             self._by_url_name[self._hashed(name, digest)] = name
+            if path.suffix in PRECOMPRESSED:
+                self.brotli[name] = brotli.compress(data, quality=11)
 
     @staticmethod
     def _hashed(name: str, digest: str) -> str:
@@ -45,9 +53,18 @@ def asset(url_name: str) -> Response:
     name = assets.resolve(url_name)
     if name is None:
         abort(404)
-    response = send_from_directory(assets.static_dir, name, max_age=YEAR, etag=False, conditional=False)
+    if name in assets.brotli and request.accept_encodings["br"]:
+        response = Response(assets.brotli[name], mimetype=PRECOMPRESSED[PurePosixPath(name).suffix])
+        response.headers["Content-Encoding"] = "br"  # Flask-Compress leaves an encoded response alone
+        response.vary.add("Accept-Encoding")
+        response.cache_control.max_age = YEAR
+    else:
+        response = send_from_directory(assets.static_dir, name, max_age=YEAR, etag=False, conditional=False)
     response.cache_control.immutable = True
     response.cache_control.public = True
+    # The URL names the bytes and never changes: no validator, no second expiry, no file name is needed.
+    for redundant in ("Content-Disposition", "Expires", "Last-Modified"):
+        response.headers.pop(redundant, None)
     return response
 
 

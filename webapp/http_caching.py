@@ -30,6 +30,7 @@ def revalidate_pages(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "deflate"])  # not zstd: larger than br here
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
     # Brotli 6: the guide page is 14% smaller than at Flask-Compress's default 4, for under 1 ms more.
     app.config.setdefault("COMPRESS_BR_LEVEL", 6)
