@@ -111,4 +111,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     pwa.init_app(app)
     errors.init_app(app)
     pwa.build_at_startup(app)
+    security.guard_hosts(app, config)
     return app

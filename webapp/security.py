@@ -179,8 +179,13 @@ def init_app(app: Flask, settings: Settings) -> None:
             response.headers["Strict-Transport-Security"] = f"max-age={hsts_seconds}; includeSubDomains"
         return response
 
-    wsgi: WsgiApp = app.wsgi_app
     if settings.TRUSTED_PROXIES:
         # Behind N proxies, believe their X-Forwarded-For/-Proto: per-reader rate limits and HTTPS detection.
-        wsgi = TrustedProxies(wsgi, settings.TRUSTED_PROXIES, split_list(settings.FORWARDED_ALLOW_IPS))
-    app.wsgi_app = HostCheck(wsgi, split_list(settings.TRUSTED_HOSTS))  # type: ignore[method-assign]
+        proxies = TrustedProxies(app.wsgi_app, settings.TRUSTED_PROXIES, split_list(settings.FORWARDED_ALLOW_IPS))
+        app.wsgi_app = proxies  # type: ignore[method-assign]
+
+
+def guard_hosts(app: Flask, settings: Settings) -> None:
+    """The Host check, outermost. Call last: the app renders its own pages at start-up (the precache) as
+    `localhost`, which need not be one of TRUSTED_HOSTS."""
+    app.wsgi_app = HostCheck(app.wsgi_app, split_list(settings.TRUSTED_HOSTS))  # type: ignore[method-assign]
