@@ -61,11 +61,15 @@ def test_the_pool_renders_the_same_bytes_and_recycles_its_processes(pool: Pooled
 
 
 def test_a_stuck_render_is_killed_and_the_pool_goes_on(pool: PooledRenderer) -> None:
+    stuck = pids(pool)[0]
     began = time.monotonic()
     with pytest.raises(PdfTooSlow, match="killed"):
         pool.render(STUCK, "zh-Hans")
     assert time.monotonic() - began < 10
     assert pool.stats["killed"] == 1
+    while Path(f"/proc/{stuck}").exists() and time.monotonic() - began < 15:  # the zygote reaps it within a second
+        time.sleep(0.1)
+    assert not Path(f"/proc/{stuck}").exists()
     assert pool.render(DOCUMENT, "zh-Hans").startswith(b"%PDF-")
 
 
