@@ -51,6 +51,9 @@ def setting(
     )
 
 
+PAGE_THREADS = 16  # threads no PDF request can hold, when SERVER_THREADS is left to its default
+
+
 def _cpus() -> int:
     return os.cpu_count() or 1
 
@@ -104,10 +107,12 @@ class Settings:
         server=True,
     )
     SERVER_THREADS: int = setting(
-        16,
-        "threads per worker that answer requests; they only compute: the event loop does all reading and writing",
-        minimum=2,
-        maximum=256,
+        0,
+        "threads per worker that answer requests (the event loop does all reading and writing); must exceed"
+        " PDF_POOL_SIZE + PDF_POOL_QUEUE, the most that PDFs may hold; 0: those plus 16 for pages",
+        minimum=0,
+        maximum=512,
+        shown_default="0",
     )
     SERVER_BODY_TIMEOUT: float = setting(
         60.0,
@@ -278,6 +283,14 @@ def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] 
         settings = replace(settings, PDF_POOL_SIZE=_cpus())
     if settings.PDF_POOL_QUEUE == 0:
         settings = replace(settings, PDF_POOL_QUEUE=2 * settings.PDF_POOL_SIZE)
+    for_pdfs = settings.PDF_POOL_SIZE + settings.PDF_POOL_QUEUE
+    if settings.SERVER_THREADS == 0:
+        settings = replace(settings, SERVER_THREADS=for_pdfs + PAGE_THREADS)
+    elif for_pdfs >= settings.SERVER_THREADS:
+        raise SettingsError(
+            f"SERVER_THREADS={settings.SERVER_THREADS}: must be more than PDF_POOL_SIZE + PDF_POOL_QUEUE ({for_pdfs}),"
+            " or PDF requests could take every thread and pages would wait"
+        )
     return settings
 
 

@@ -26,7 +26,7 @@ def test_booleans_take_the_usual_words(raw: str, value: bool) -> None:
         ("MAX_CONTENT_LENGTH", "1.5", "MAX_CONTENT_LENGTH='1.5': expected a whole number"),
         ("LOG_LEVEL", "loud", "LOG_LEVEL='loud': expected one of debug, info"),
         ("GUIDES_DIR", " ", "GUIDES_DIR is empty"),
-        ("SERVER_THREADS", "1", "SERVER_THREADS=1: must be at least 2"),
+        ("SERVER_THREADS", "-1", "SERVER_THREADS=-1: must be at least 0"),
         ("SERVER_BODY_TIMEOUT", "soon", "SERVER_BODY_TIMEOUT='soon': expected a number"),
         ("PDF_POOL_SIZE", "-1", "PDF_POOL_SIZE=-1: must be at least 0"),
         ("PDF_QUEUE_WAIT", "inf", "PDF_QUEUE_WAIT='inf': expected a finite number"),
@@ -51,6 +51,13 @@ def test_defaults_hold_without_any_variable() -> None:
     assert defaults.WEB_CONCURRENCY == 1 and defaults.TRUSTED_PROXIES == 0 and defaults.TRUSTED_HOSTS == ""
     assert defaults.PDF_POOL_SIZE >= 1  # 0 means one per CPU
     assert defaults.PDF_POOL_QUEUE == 2 * defaults.PDF_POOL_SIZE
+    assert defaults.SERVER_THREADS == defaults.PDF_POOL_SIZE + defaults.PDF_POOL_QUEUE + 16
+
+
+def test_pdfs_can_never_take_every_thread() -> None:
+    with pytest.raises(SettingsError, match="SERVER_THREADS=6: must be more than PDF_POOL_SIZE"):
+        load({"SERVER_THREADS": "6", "PDF_POOL_SIZE": "2", "PDF_POOL_QUEUE": "4"})
+    assert load({"SERVER_THREADS": "7", "PDF_POOL_SIZE": "2", "PDF_POOL_QUEUE": "4"}).SERVER_THREADS == 7
 
 
 def test_lists_of_hosts_and_addresses_are_accepted() -> None:
