@@ -29,7 +29,7 @@ import signal
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +40,7 @@ from weasyprint.logger import PROGRESS_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
+from webapp import pdf_subset
 from webapp.pdf_fonts import compact_fonts as compact_fonts_finisher
 
 # Documents are rendered as if they lived here; `.invalid` can never resolve, so even a bug cannot make a request.
@@ -92,24 +93,6 @@ class BundledFilesFetcher(URLFetcher):
         raise ValueError(f"refused by the PDF fetcher: {url[:80]}")
 
 
-def _glibc_trim() -> "ctypes._NamedFuncPointer | None":
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None  # not glibc: nothing to do
-
-
-_MALLOC_TRIM = _glibc_trim()
-
-
-def _return_freed_memory() -> None:
-    """A render allocates tens of MB in Pango, HarfBuzz and cairo and frees them; glibc keeps the freed pages, so
-    a worker's RSS climbs by ~50 MB and stays there. Handing them back keeps workers near their real size
-    (measured: 263-277 MB without, 214-220 MB with; benchmarks/load.py shows the soak)."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
-
-
 _limits = threading.local()
 
 
@@ -135,11 +118,6 @@ class _Limits:
     max_pages: int
 
 
-PROGRESS_LOGGER.setLevel(logging.INFO)
-PROGRESS_LOGGER.propagate = False
-PROGRESS_LOGGER.addFilter(_LimitsFilter())
-
-
 @contextmanager
 def _within(max_pages: int, seconds: float) -> Iterator[None]:
     _limits.current = _Limits(deadline=time.monotonic() + seconds, seconds=seconds, max_pages=max_pages)
@@ -147,6 +125,37 @@ def _within(max_pages: int, seconds: float) -> Iterator[None]:
         yield
     finally:
         _limits.current = None
+
+
+_malloc_trim: "ctypes._NamedFuncPointer | None" = None
+_set_up = False
+_set_up_lock = threading.Lock()
+
+
+def _set_up_process() -> None:
+    """What a renderer needs of the process, done once when the first renderer is made (never on import): the
+    limits filter on WeasyPrint's progress logger and glibc's malloc_trim."""
+    global _malloc_trim, _set_up
+    with _set_up_lock:
+        if _set_up:
+            return
+        PROGRESS_LOGGER.setLevel(logging.INFO)
+        PROGRESS_LOGGER.propagate = False
+        if not any(isinstance(f, _LimitsFilter) for f in PROGRESS_LOGGER.filters):
+            PROGRESS_LOGGER.addFilter(_LimitsFilter())
+        try:
+            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = None  # not glibc: nothing to do
+        _set_up = True
+
+
+def _return_freed_memory() -> None:
+    """A render allocates tens of MB in Pango, HarfBuzz and cairo and frees them; glibc keeps the freed pages, so
+    a worker's RSS climbs by ~50 MB and stays there. Handing them back keeps workers near their real size
+    (measured: 263-277 MB without, 214-220 MB with; benchmarks/load.py shows the soak)."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 class PdfRenderer:
@@ -162,7 +171,15 @@ class PdfRenderer:
         queue_timeout: float = 10.0,
         compact_fonts: bool = True,
         isolate: bool = True,
+        fast_fonts: bool = True,
     ) -> None:
+        _set_up_process()
+        if fast_fonts:
+            pdf_subset.install()
+        # WeasyPrint patches used by this renderer's renders; SUBSET_ONCE makes fonts only the finisher can embed.
+        self.patches = pdf_subset.ALL if fast_fonts else frozenset()
+        if not compact_fonts:
+            self.patches -= {pdf_subset.SUBSET_ONCE}
         self.queue_timeout = queue_timeout
         self.isolate = isolate and hasattr(os, "fork")
         self._finisher = compact_fonts_finisher if compact_fonts else None
@@ -256,7 +273,7 @@ class PdfRenderer:
         return raw
 
     def _render(self, html: str, stylesheets: list[CSS], max_pages: int, identifier: bytes | None) -> bytes:
-        with _within(max_pages, self.time_limit):
+        with _within(max_pages, self.time_limit), pdf_subset.session(self.patches):
             document = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher).render(
                 font_config=self.font_config,
                 stylesheets=stylesheets,
@@ -273,10 +290,17 @@ class PdfRenderer:
                 finisher=self._finisher,
             )
 
-    def warm_up(self) -> None:
-        """Load the fonts and lay out a page once, so the first reader does not wait for it."""
+    def warm_up(self, documents: Mapping[str, str] | None = None) -> None:
+        """Render once per variant in this process, not in a child, so that every child forked later (and every
+        worker forked from this process under preload) starts warm: fonts found and loaded, font files mapped,
+        WeasyPrint's caches filled. `documents` maps a variant tag to a real document to warm with (the app
+        passes a typical summary); the default is a short page of regular and bold text."""
         for tag in self._variant_css:
-            self.render(
-                f'<html lang="{tag}"><head><title>warm-up</title></head><body><p>预热 預熱 0123</p></body></html>',
-                tag,
+            html = (documents or {}).get(tag) or (
+                f'<html lang="{tag}"><head><title>warm-up</title></head><body><h1>预热 預熱</h1>'
+                "<p>逾期应对指南 逾期應對指南 <strong>0123</strong> <a href='#x'>abc</a></p>"
+                "<ul><li>一</li></ul><table><tr><th>二</th><td>三</td></tr></table></body></html>"
             )
+            stylesheets = [*self._stylesheets, self._variant_css[tag]]
+            self._render(html, stylesheets, self.max_pages, None)
+        _return_freed_memory()

@@ -1,0 +1,264 @@
+"""Faster font embedding for WeasyPrint 70.0: two patches of its private `weasyprint.pdf.fonts.Font`.
+
+Both keep the PDF bytes exactly as they are without them (tests/test_pdf_speed.py compares); both are applied by
+`install()`, which a `PdfRenderer` calls when it is made (nothing happens on import), and both act only inside a
+`session()` that names them, so a renderer made without them, or any other WeasyPrint use in the process, gets
+WeasyPrint's own behaviour.
+
+- `SUBSET_ONCE`: WeasyPrint subsets each face with HarfBuzz twice (RETAIN_GIDS, then cut after the last glyph used),
+  and for a CID-keyed CFF font (Noto Sans CJK) our finisher then subsets that result a third time, compactly
+  (pdf_fonts.py), throwing the first two away. With this patch, when the finisher will run, the compact subset is
+  made once, straight from the original font file, and handed to the finisher, which only has to check it and
+  embed its CFF. The PDF's CIDs are the glyph IDs Pango shaped with; the result is used only if its charset names
+  every kept glyph `cid<N>` for exactly those IDs (the same check the finisher makes), so a font whose CIDs are not
+  its glyph IDs, or any other surprise, goes through WeasyPrint's own subsetting as before.
+- `ZERO_COPY`: `Font.__init__` copies the whole font file into a Python bytes object (a 20 MB .ttc, per face, per
+  render) that nothing reads when the subset is made from the face. With this patch the copy is made only if
+  something reads `file_content` before a subset replaces it (variable or colour fonts, unsubsetted fonts).
+
+The original file is read by uharfbuzz (the same HarfBuzz the finisher uses, so the same bytes) through a memory
+map, one `hb.Face` per file and index, kept for the life of the process: a renderer that warms up in the parent
+(PdfRenderer.warm_up) hands it, mapped and warm, to every child it forks.
+"""
+
+import threading
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+SUPPORTED_VERSION = "70.0"
+SUBSET_ONCE = "subset_once"
+ZERO_COPY = "zero_copy"
+ALL = frozenset({SUBSET_ONCE, ZERO_COPY})
+
+
+@dataclass(frozen=True)
+class Compacted:
+    """A compact subset made by SUBSET_ONCE: the OpenType font WeasyPrint embeds, and its bare CFF."""
+
+    font_program: bytes
+    cff: bytes
+    cids: frozenset[int]
+
+
+@dataclass
+class Session:
+    patches: frozenset[str]
+    compacted: dict[int, Compacted] = field(default_factory=dict)  # id(font_program) -> what it is
+
+    def compacted_for(self, stream_parts: list[Any]) -> Compacted | None:
+        """The compact subset whose font program is this stream's only part, if SUBSET_ONCE made it."""
+        if len(stream_parts) != 1:
+            return None
+        found = self.compacted.get(id(stream_parts[0]))
+        return found if found is not None and found.font_program is stream_parts[0] else None
+
+
+_local = threading.local()
+_install_lock = threading.Lock()
+_originals: dict[str, Any] = {}
+_faces: dict[tuple[str, int], Any] = {}  # (file, index) -> uharfbuzz Face; see the module's docstring
+_faces_lock = threading.Lock()
+
+
+def current() -> Session | None:
+    return getattr(_local, "session", None)
+
+
+def _active(patch: str) -> bool:
+    session = current()
+    return session is not None and patch in session.patches
+
+
+@contextmanager
+def session(patches: Collection[str]) -> Iterator[Session]:
+    """The patches named act in this thread until the block ends (one render, write_pdf and finisher included)."""
+    unknown = set(patches) - ALL
+    if unknown:
+        raise ValueError(f"unknown WeasyPrint patches: {sorted(unknown)}")
+    if patches and not _originals:
+        raise RuntimeError("pdf_subset.install() must be called before a session uses its patches")
+    previous = current()
+    _local.session = Session(frozenset(patches))
+    try:
+        yield _local.session
+    finally:
+        _local.session = previous
+
+
+def check_version() -> None:
+    import weasyprint
+
+    if weasyprint.__version__ != SUPPORTED_VERSION:
+        raise RuntimeError(
+            f"webapp/pdf_subset.py patches private functions of WeasyPrint {SUPPORTED_VERSION}, but WeasyPrint "
+            f"{weasyprint.__version__} is installed. Pin WeasyPrint=={SUPPORTED_VERSION} (pyproject.toml), or "
+            "re-check each patched function against the new version, run tests/test_pdf_speed.py, and update "
+            "SUPPORTED_VERSION."
+        )
+
+
+def install() -> None:
+    """Apply both patches (idempotent). They act only inside `session()`."""
+    check_version()
+    with _install_lock:
+        if _originals:
+            return
+        from weasyprint.pdf import fonts
+
+        _originals.update(
+            init=fonts.Font.__init__,
+            subset=fonts.Font.subset,
+            get_hb_object_data=fonts.get_hb_object_data,
+        )
+        fonts.Font.__init__ = _font_init
+        fonts.Font.subset = _font_subset
+        fonts.Font.file_content = property(_get_file_content, _set_file_content)
+        fonts.get_hb_object_data = _get_hb_object_data
+
+
+def uninstall() -> None:
+    """Put WeasyPrint back as it was (for tests)."""
+    with _install_lock:
+        if not _originals:
+            return
+        from weasyprint.pdf import fonts
+
+        fonts.Font.__init__ = _originals["init"]
+        fonts.Font.subset = _originals["subset"]
+        del fonts.Font.file_content
+        fonts.get_hb_object_data = _originals["get_hb_object_data"]
+        _originals.clear()
+
+
+# ZERO_COPY
+class _FaceData:
+    """The bytes of a HarfBuzz face, read only when asked for."""
+
+    def __init__(self, hb_face: Any) -> None:
+        self.hb_face = hb_face  # keeps the face, and so its blob, alive until then
+
+    def load(self) -> bytes | None:
+        return _originals["get_hb_object_data"](self.hb_face)
+
+
+def _get_hb_object_data(hb_object: Any, ot_color: str | None = None, glyph: int | None = None) -> Any:
+    if ot_color is None and getattr(_local, "in_font_init", False) and _active(ZERO_COPY):
+        return _FaceData(hb_object)
+    return _originals["get_hb_object_data"](hb_object, ot_color, glyph)
+
+
+def _get_file_content(font: Any) -> bytes | None:
+    value = font.__dict__["_file_content"]
+    if isinstance(value, _FaceData):
+        value = font.__dict__["_file_content"] = value.load()
+    return value
+
+
+def _set_file_content(font: Any, value: Any) -> None:
+    font.__dict__["_file_content"] = value
+
+
+def _font_init(font: Any, pango_font: Any, description: Any, font_size: float) -> None:
+    _local.in_font_init = True
+    try:
+        _originals["init"](font, pango_font, description, font_size)
+    finally:
+        _local.in_font_init = False
+    font._wp_file = _font_file(pango_font) if _active(SUBSET_ONCE) else None
+
+
+# SUBSET_ONCE
+def _font_subset(font: Any, to_unicode: dict[int, str], hinting: bool) -> None:
+    session = current()
+    if session is not None and SUBSET_ONCE in session.patches and _may_subset_once(font, to_unicode):
+        cids = frozenset({0, *to_unicode})
+        compacted = _subset_once(font, cids)
+        if compacted is not None:
+            font.file_content = compacted.font_program
+            session.compacted[id(compacted.font_program)] = compacted
+            return
+    _originals["subset"](font, to_unicode, hinting)
+
+
+def _may_subset_once(font: Any, to_unicode: dict[int, str]) -> bool:
+    """Only plain outline fonts whose every glyph is real; anything else takes WeasyPrint's own path."""
+    return bool(
+        to_unicode
+        and getattr(font, "_wp_file", None)
+        and not font.missing  # .notdef stand-ins get glyph IDs past the end of the font
+        and not font.bitmap
+        and not (font.png or font.svg or font.colr)
+        and "fvar" not in font.tables
+        and "CFF " in font.tables
+    )
+
+
+def _subset_once(font: Any, cids: frozenset[int]) -> Compacted | None:
+    from webapp.pdf_fonts import compact_subset_of_face
+
+    face = _face(font._wp_file, font.index)
+    if face is None or face.glyph_count != font.glyph_count:
+        return None
+    result = compact_subset_of_face(face, sorted(cids))
+    if result is None:
+        return None
+    font_program, cff = result
+    return Compacted(font_program, cff, cids)
+
+
+def _face(path: str, index: int) -> Any:
+    import uharfbuzz as hb
+
+    key = (path, index)
+    with _faces_lock:
+        face = _faces.get(key)
+        if face is None:
+            try:
+                face = hb.Face(hb.Blob.from_file_path(path), index)
+            except (OSError, ValueError):
+                return None
+            _faces[key] = face
+        return face
+
+
+_fc: Any = None
+
+
+def _font_file(pango_font: Any) -> str | None:
+    """The file fontconfig found this Pango font in (WeasyPrint's font map is Pango's fontconfig one)."""
+    global _fc
+    try:
+        if _fc is None:
+            _fc = _FontconfigLookup()
+        return _fc.file_of(pango_font)
+    except (OSError, AttributeError):
+        return None
+
+
+class _FontconfigLookup:
+    def __init__(self) -> None:
+        import cffi
+        from weasyprint.text.ffi import ffi as weasy_ffi
+
+        self._weasy_ffi = weasy_ffi
+        self._ffi = ffi = cffi.FFI()
+        ffi.cdef(
+            "typedef struct _FcPattern FcPattern;"
+            "FcPattern *pango_fc_font_get_pattern (void *font);"
+            "int FcPatternGetString (const FcPattern *p, const char *object, int n, unsigned char **s);"
+        )
+        self._pangoft2 = ffi.dlopen("libpangoft2-1.0.so.0")
+        self._fontconfig = ffi.dlopen("libfontconfig.so.1")
+
+    def file_of(self, pango_font: Any) -> str | None:
+        ffi = self._ffi
+        address = int(self._weasy_ffi.cast("uintptr_t", pango_font))
+        pattern = self._pangoft2.pango_fc_font_get_pattern(ffi.cast("void *", address))
+        if pattern == ffi.NULL:
+            return None
+        value = ffi.new("unsigned char **")
+        if self._fontconfig.FcPatternGetString(pattern, b"file", 0, value) != 0:  # FcResultMatch
+            return None
+        return ffi.string(value[0]).decode()
