@@ -6,10 +6,13 @@ process built with create_app; the steps are cumulative:
 
   baseline      as before: no WeasyPrint patches, and the warm-up renders in a forked child, so the parent stays
                 cold and every request's child loads the fonts again
-  subset once   + pdf_subset.SUBSET_ONCE: one compact HarfBuzz subset per CID-keyed face
-  zero copy     + pdf_subset.ZERO_COPY: no copy of the 20 MB font file per face
+  subset once   + pdf_patches.SUBSET_ONCE: one compact HarfBuzz subset per CID-keyed face
+  zero copy     + pdf_patches.ZERO_COPY: no copy of the 20 MB font file per face
   warm parent   + PdfRenderer.warm_up() in the parent, with its built-in page (what the app does today)
   warm summary  + warm_up() with a real summary in each variant (the change proposed for webapp/__init__.py)
+  write once    + pdf_patches.WRITE_ONCE: pydyf serializes each object once, not again for the file identifier
+  no child gc   + no cyclic GC in the render child (PdfRenderer.collect_in_child = False): everything is the app's
+                default from here on
 
 Chromium (Debian's, warm, one page reused) prints the same HTML with the same stylesheet inlined. Rounds
 alternate: Chromium, step, Chromium, next step, ...; each step's ratio is its median time over the median of the
@@ -34,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's ow
 from benchmarks.common import TYPICAL_SITUATION
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ["baseline", "subset once", "zero copy", "warm parent", "warm summary"]
+STEPS = ["baseline", "subset once", "zero copy", "warm parent", "warm summary", "write once", "no child gc"]
 
 
 def summary_html(app, variant) -> str:
@@ -59,7 +62,7 @@ def warm_up_documents(app) -> dict[str, str]:
 
 def worker(step: int) -> None:
     """One step's renderer, answering 'render' on stdin with a JSON line: milliseconds, size, sha256."""
-    from webapp import pdf_subset
+    from webapp import pdf_patches
     from webapp.pdf import PdfRenderer
     from webapp.situation.service import SUMMARY_MAX_PAGES
     from webapp.variants import HANS
@@ -72,11 +75,13 @@ def worker(step: int) -> None:
     app = create_app({"PDF_PRERENDER": False})
     PdfRenderer.warm_up = warm_up
     renderer = app.extensions["pdf_renderer"]
-    renderer.patches = frozenset(
-        patch
-        for name, patch in (("subset once", pdf_subset.SUBSET_ONCE), ("zero copy", pdf_subset.ZERO_COPY))
-        if name in enabled
-    )
+    patches = {
+        "subset once": pdf_patches.SUBSET_ONCE,
+        "zero copy": pdf_patches.ZERO_COPY,
+        "write once": pdf_patches.WRITE_ONCE,
+    }
+    renderer.patches = frozenset(patch for name, patch in patches.items() if name in enabled)
+    renderer.collect_in_child = "no child gc" not in enabled
     if "warm summary" in enabled:
         renderer.warm_up(warm_up_documents(app))
     elif "warm parent" in enabled:

@@ -19,6 +19,7 @@ once, renders a warm-up page, and then turns HTML strings into PDF bytes under t
 """
 
 import ctypes
+import gc
 import hashlib
 import json
 import logging
@@ -40,7 +41,7 @@ from weasyprint.logger import PROGRESS_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
-from webapp import pdf_subset
+from webapp import pdf_patches
 from webapp.pdf_fonts import compact_fonts as compact_fonts_finisher
 
 # Documents are rendered as if they lived here; `.invalid` can never resolve, so even a bug cannot make a request.
@@ -175,13 +176,16 @@ class PdfRenderer:
     ) -> None:
         _set_up_process()
         if fast_fonts:
-            pdf_subset.install()
+            pdf_patches.install()
         # WeasyPrint patches used by this renderer's renders; SUBSET_ONCE makes fonts only the finisher can embed.
-        self.patches = pdf_subset.ALL if fast_fonts else frozenset()
+        self.patches = pdf_patches.ALL if fast_fonts else frozenset()
         if not compact_fonts:
-            self.patches -= {pdf_subset.SUBSET_ONCE}
+            self.patches -= {pdf_patches.SUBSET_ONCE}
         self.queue_timeout = queue_timeout
         self.isolate = isolate and hasattr(os, "fork")
+        # A render child does not run Python's cyclic GC: ~15 ms of a summary's render, and everything the child
+        # allocated goes when it exits anyway (measured: the same peak RSS for a 40-page guide either way).
+        self.collect_in_child = False
         self._finisher = compact_fonts_finisher if compact_fonts else None
         self.fetcher = BundledFilesFetcher(static_dir)
         self.font_config = FontConfiguration()
@@ -219,6 +223,8 @@ class PdfRenderer:
         pid = os.fork()
         if pid == 0:  # the child: render, report, and leave without running any of the parent's cleanup
             os.close(read_end)
+            if not self.collect_in_child:
+                gc.disable()
             status, data, message = "ok", b"", ""
             already_refused = len(self.fetcher.refused)
             try:
@@ -273,7 +279,7 @@ class PdfRenderer:
         return raw
 
     def _render(self, html: str, stylesheets: list[CSS], max_pages: int, identifier: bytes | None) -> bytes:
-        with _within(max_pages, self.time_limit), pdf_subset.session(self.patches):
+        with _within(max_pages, self.time_limit), pdf_patches.session(self.patches):
             document = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher).render(
                 font_config=self.font_config,
                 stylesheets=stylesheets,

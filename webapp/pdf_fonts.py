@@ -19,7 +19,7 @@ import pydyf
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
-from webapp import pdf_subset
+from webapp import pdf_patches
 
 LOGGER = logging.getLogger(__name__)
 
@@ -72,9 +72,9 @@ def compact_subset(font_program: bytes, cids: list[int]) -> bytes | None:
 def compact_fonts(document: object, pdf: pydyf.PDF) -> None:
     """WeasyPrint finisher: replace each CID-keyed CFF font program by its compact subset.
 
-    A font program that pdf_subset's SUBSET_ONCE already made compact (in this render) is only unwrapped: its CFF
+    A font program that pdf_patches's SUBSET_ONCE already made compact (in this render) is only unwrapped: its CFF
     was checked when it was made, against the glyphs drawn, which must all be in it."""
-    session = pdf_subset.current()
+    session = pdf_patches.current()
     by_program: dict[int, tuple[pydyf.Stream, list[pydyf.Dictionary]]] = {}
     for obj in list(pdf.objects):
         if not (isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/CIDFontType0" and "W" in obj):

@@ -1,9 +1,9 @@
-"""Faster font embedding for WeasyPrint 70.0: two patches of its private `weasyprint.pdf.fonts.Font`.
+"""Faster PDF output for WeasyPrint 70.0 (with pydyf 0.13.0): three patches of private functions.
 
-Both keep the PDF bytes exactly as they are without them (tests/test_pdf_speed.py compares); both are applied by
-`install()`, which a `PdfRenderer` calls when it is made (nothing happens on import), and both act only inside a
-`session()` that names them, so a renderer made without them, or any other WeasyPrint use in the process, gets
-WeasyPrint's own behaviour.
+All keep the PDF bytes exactly as they are without them (tests/test_pdf_speed.py compares); all are applied by
+`install()`, which a `PdfRenderer` calls when it is made (nothing happens on import), after checking both
+versions, and each acts only inside a `session()` that names it, so a renderer made without them, or any other
+WeasyPrint use in the process, gets WeasyPrint's own behaviour.
 
 - `SUBSET_ONCE`: WeasyPrint subsets each face with HarfBuzz twice (RETAIN_GIDS, then cut after the last glyph used),
   and for a CID-keyed CFF font (Noto Sans CJK) our finisher then subsets that result a third time, compactly
@@ -15,6 +15,10 @@ WeasyPrint's own behaviour.
 - `ZERO_COPY`: `Font.__init__` copies the whole font file into a Python bytes object (a 20 MB .ttc, per face, per
   render) that nothing reads when the subset is made from the face. With this patch the copy is made only if
   something reads `file_content` before a subset replaces it (variable or colour fonts, unsubsetted fonts).
+- `WRITE_ONCE`: pydyf's `PDF.write` serializes every object (compressing every stream at level 9) to write it,
+  then serializes them all again to hash them for the file identifier. With this patch, while a PDF is written,
+  each object's serialization is kept (with the object, so no id is reused) and the hash reads the same bytes
+  back. Nothing changes an object during `write`, so the bytes are the same.
 
 The original file is read by uharfbuzz (the same HarfBuzz the finisher uses, so the same bytes) through a memory
 map, one `hb.Face` per file and index, kept for the life of the process: a renderer that warms up in the parent
@@ -28,9 +32,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SUPPORTED_VERSION = "70.0"
+SUPPORTED_PYDYF_VERSION = "0.13.0"
 SUBSET_ONCE = "subset_once"
 ZERO_COPY = "zero_copy"
-ALL = frozenset({SUBSET_ONCE, ZERO_COPY})
+WRITE_ONCE = "write_once"
+ALL = frozenset({SUBSET_ONCE, ZERO_COPY, WRITE_ONCE})
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ def session(patches: Collection[str]) -> Iterator[Session]:
     if unknown:
         raise ValueError(f"unknown WeasyPrint patches: {sorted(unknown)}")
     if patches and not _originals:
-        raise RuntimeError("pdf_subset.install() must be called before a session uses its patches")
+        raise RuntimeError("pdf_patches.install() must be called before a session uses its patches")
     previous = current()
     _local.session = Session(frozenset(patches))
     try:
@@ -88,15 +94,19 @@ def session(patches: Collection[str]) -> Iterator[Session]:
 
 
 def check_version() -> None:
+    import pydyf
     import weasyprint
 
-    if weasyprint.__version__ != SUPPORTED_VERSION:
-        raise RuntimeError(
-            f"webapp/pdf_subset.py patches private functions of WeasyPrint {SUPPORTED_VERSION}, but WeasyPrint "
-            f"{weasyprint.__version__} is installed. Pin WeasyPrint=={SUPPORTED_VERSION} (pyproject.toml), or "
-            "re-check each patched function against the new version, run tests/test_pdf_speed.py, and update "
-            "SUPPORTED_VERSION."
-        )
+    for name, installed, supported in (
+        ("WeasyPrint", weasyprint.__version__, SUPPORTED_VERSION),
+        ("pydyf", pydyf.__version__, SUPPORTED_PYDYF_VERSION),
+    ):
+        if installed != supported:
+            raise RuntimeError(
+                f"webapp/pdf_patches.py patches private functions of {name} {supported}, but {name} {installed} "
+                f"is installed. Pin {name}=={supported} (pyproject.toml), or re-check each patched function "
+                "against the new version, run tests/test_pdf_speed.py, and update the supported version there."
+            )
 
 
 def install() -> None:
@@ -107,15 +117,22 @@ def install() -> None:
             return
         from weasyprint.pdf import fonts
 
+        import pydyf
+
         _originals.update(
             init=fonts.Font.__init__,
             subset=fonts.Font.subset,
             get_hb_object_data=fonts.get_hb_object_data,
+            write=pydyf.PDF.write,
+            data={cls: cls.__dict__["data"] for cls in _serialized_classes()},
         )
         fonts.Font.__init__ = _font_init
         fonts.Font.subset = _font_subset
         fonts.Font.file_content = property(_get_file_content, _set_file_content)
         fonts.get_hb_object_data = _get_hb_object_data
+        pydyf.PDF.write = _pdf_write
+        for cls, data in _originals["data"].items():
+            cls.data = property(_kept(data.fget))
 
 
 def uninstall() -> None:
@@ -129,7 +146,42 @@ def uninstall() -> None:
         fonts.Font.subset = _originals["subset"]
         del fonts.Font.file_content
         fonts.get_hb_object_data = _originals["get_hb_object_data"]
+        import pydyf
+
+        pydyf.PDF.write = _originals["write"]
+        for cls, data in _originals["data"].items():
+            cls.data = data
         _originals.clear()
+
+
+# WRITE_ONCE
+def _serialized_classes() -> tuple[type, ...]:
+    import pydyf
+
+    return (pydyf.Dictionary, pydyf.Stream, pydyf.Array, pydyf.String)
+
+
+def _pdf_write(pdf: Any, *args: Any, **kwargs: Any) -> None:
+    if not _active(WRITE_ONCE):
+        return _originals["write"](pdf, *args, **kwargs)
+    _local.written = {}
+    try:
+        return _originals["write"](pdf, *args, **kwargs)
+    finally:
+        _local.written = None
+
+
+def _kept(serialize: Any) -> Any:
+    def data(obj: Any) -> bytes:
+        written = getattr(_local, "written", None)
+        if written is None:
+            return serialize(obj)
+        kept = written.get(id(obj))
+        if kept is None or kept[0] is not obj:
+            kept = written[id(obj)] = (obj, serialize(obj))
+        return kept[1]
+
+    return data
 
 
 # ZERO_COPY
