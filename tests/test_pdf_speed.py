@@ -134,7 +134,7 @@ def test_patches_refuse_another_weasyprint(app, monkeypatch) -> None:
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     with pytest.raises(RuntimeError, match=r"WeasyPrint 70\.0, but WeasyPrint 71\.0 is installed"):
         pdf_patches.install()
-    with pytest.raises(RuntimeError, match="Pin WeasyPrint==70.0"):
+    with pytest.raises(RuntimeError, match=r"Pin WeasyPrint==70\.0"):
         make_renderer(app)
     make_renderer(app, fast_fonts=False)  # without the patches, any version will do
 

@@ -18,6 +18,7 @@ once, renders a warm-up page, and then turns HTML strings into PDF bytes under t
   so even a render stuck in native code cannot hold a worker. Forking costs ~15 ms; the bytes are the same.
 """
 
+import contextlib
 import ctypes
 import gc
 import hashlib
@@ -31,7 +32,6 @@ import struct
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -66,7 +66,7 @@ class PdfBusy(PdfRefused):
     """Every render slot stayed taken for the whole wait: the caller answers 503 and the reader retries."""
 
 
-class BundledFilesFetcher(URLFetcher):
+class BundledFilesFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
     """Serves files under the app's static folder and refuses every other URL."""
 
     def __init__(self, static_dir: Path) -> None:
@@ -80,7 +80,7 @@ class BundledFilesFetcher(URLFetcher):
         with self._lock:
             self.refused.extend(refused)
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith(STATIC_PREFIX):
             relative = unquote(urlsplit(url).path).removeprefix("/static/")
             path = (self._root / relative).resolve()
@@ -119,7 +119,7 @@ class _Limits:
     max_pages: int
 
 
-@contextmanager
+@contextlib.contextmanager
 def _within(max_pages: int, seconds: float) -> Iterator[None]:
     _limits.current = _Limits(deadline=time.monotonic() + seconds, seconds=seconds, max_pages=max_pages)
     try:
@@ -157,6 +157,23 @@ def _return_freed_memory() -> None:
     (measured: 263-277 MB without, 214-220 MB with; benchmarks/load.py shows the soak)."""
     if _malloc_trim is not None:
         _malloc_trim(0)
+
+
+_PIPE_SIZE = 1 << 20
+
+
+def _widen(pipe_end: int) -> None:
+    """A pipe that holds a typical PDF whole (Linux; 64 KB otherwise): the child writes it in one go."""
+    with contextlib.suppress(ImportError, OSError, AttributeError):
+        import fcntl
+
+        fcntl.fcntl(pipe_end, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+
+
+def _reap(pid: int) -> None:
+    """Collect a child that has answered, now if it has exited, else in a thread as soon as it has."""
+    if os.waitpid(pid, os.WNOHANG)[0] == 0:
+        threading.Thread(target=os.waitpid, args=(pid, 0), name="pdf-child-reaper", daemon=True).start()
 
 
 class PdfRenderer:
@@ -220,6 +237,7 @@ class PdfRenderer:
     def _render_in_child(self, html: str, stylesheets: list[CSS], max_pages: int, identifier: bytes | None) -> bytes:
         """Render in a forked child; its memory goes when it exits. Framing: header length, JSON header, PDF."""
         read_end, write_end = os.pipe()
+        _widen(write_end)
         pid = os.fork()
         if pid == 0:  # the child: render, report, and leave without running any of the parent's cleanup
             os.close(read_end)
@@ -245,9 +263,12 @@ class PdfRenderer:
         os.close(write_end)
         try:
             raw = self._read_from_child(read_end, pid)
-        finally:
+        except BaseException:
             os.close(read_end)
             os.waitpid(pid, 0)
+            raise
+        os.close(read_end)
+        _reap(pid)  # the answer is in; the child's exit (unmapping a worker-sized address space) need not be waited for
         size = struct.unpack(">I", raw[:4])[0]
         header = json.loads(raw[4 : 4 + size])
         self.fetcher.record(header["refused"])
@@ -269,7 +290,7 @@ class PdfRenderer:
             if not ready:
                 os.kill(pid, signal.SIGKILL)
                 raise PdfTooSlow(f"render killed after {self.time_limit} s")
-            chunk = os.read(read_end, 1 << 16)
+            chunk = os.read(read_end, _PIPE_SIZE)
             if not chunk:
                 break
             chunks.append(chunk)
@@ -288,13 +309,14 @@ class PdfRenderer:
             )
             if len(document.pages) > max_pages:
                 raise PdfTooLong(f"document has {len(document.pages)} pages, more than {max_pages}")
-            return document.write_pdf(
+            pdf: bytes = document.write_pdf(
                 pdf_variant="pdf/ua-1",
                 pdf_identifier=identifier,
                 attachments=[],
                 uncompressed_pdf=False,
                 finisher=self._finisher,
             )
+            return pdf
 
     def warm_up(self, documents: Mapping[str, str] | None = None) -> None:
         """Render once per variant in this process, not in a child, so that every child forked later (and every

@@ -29,7 +29,7 @@ import threading
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 SUPPORTED_VERSION = "70.0"
 SUPPORTED_PYDYF_VERSION = "0.13.0"
@@ -115,9 +115,8 @@ def install() -> None:
     with _install_lock:
         if _originals:
             return
-        from weasyprint.pdf import fonts
-
         import pydyf
+        from weasyprint.pdf import fonts
 
         _originals.update(
             init=fonts.Font.__init__,
@@ -163,10 +162,11 @@ def _serialized_classes() -> tuple[type, ...]:
 
 def _pdf_write(pdf: Any, *args: Any, **kwargs: Any) -> None:
     if not _active(WRITE_ONCE):
-        return _originals["write"](pdf, *args, **kwargs)
+        _originals["write"](pdf, *args, **kwargs)
+        return
     _local.written = {}
     try:
-        return _originals["write"](pdf, *args, **kwargs)
+        _originals["write"](pdf, *args, **kwargs)
     finally:
         _local.written = None
 
@@ -175,11 +175,11 @@ def _kept(serialize: Any) -> Any:
     def data(obj: Any) -> bytes:
         written = getattr(_local, "written", None)
         if written is None:
-            return serialize(obj)
+            return cast(bytes, serialize(obj))
         kept = written.get(id(obj))
         if kept is None or kept[0] is not obj:
             kept = written[id(obj)] = (obj, serialize(obj))
-        return kept[1]
+        return cast(bytes, kept[1])
 
     return data
 
@@ -192,7 +192,7 @@ class _FaceData:
         self.hb_face = hb_face  # keeps the face, and so its blob, alive until then
 
     def load(self) -> bytes | None:
-        return _originals["get_hb_object_data"](self.hb_face)
+        return cast(bytes | None, _originals["get_hb_object_data"](self.hb_face))
 
 
 def _get_hb_object_data(hb_object: Any, ot_color: str | None = None, glyph: int | None = None) -> Any:
@@ -205,7 +205,7 @@ def _get_file_content(font: Any) -> bytes | None:
     value = font.__dict__["_file_content"]
     if isinstance(value, _FaceData):
         value = font.__dict__["_file_content"] = value.load()
-    return value
+    return cast(bytes | None, value)
 
 
 def _set_file_content(font: Any, value: Any) -> None:
@@ -284,14 +284,14 @@ def _font_file(pango_font: Any) -> str | None:
     try:
         if _fc is None:
             _fc = _FontconfigLookup()
-        return _fc.file_of(pango_font)
+        return cast(str | None, _fc.file_of(pango_font))
     except (OSError, AttributeError):
         return None
 
 
 class _FontconfigLookup:
     def __init__(self) -> None:
-        import cffi
+        import cffi  # type: ignore[import-untyped]
         from weasyprint.text.ffi import ffi as weasy_ffi
 
         self._weasy_ffi = weasy_ffi
@@ -313,4 +313,4 @@ class _FontconfigLookup:
         value = ffi.new("unsigned char **")
         if self._fontconfig.FcPatternGetString(pattern, b"file", 0, value) != 0:  # FcResultMatch
             return None
-        return ffi.string(value[0]).decode()
+        return cast(str, ffi.string(value[0]).decode())
