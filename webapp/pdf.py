@@ -1,12 +1,15 @@
 """The one place that calls WeasyPrint.
 
-A `PdfRenderer` is made once per process: it parses the print stylesheets and sets up the FontConfiguration
-once, renders a warm-up page, and then turns HTML strings into PDF bytes under these rules:
+A `PdfRenderer` is made once per process: it sets up what it needs of the process (a filter on WeasyPrint's
+progress logger, glibc's malloc_trim, the WeasyPrint patches of pdf_patches.py; importing this module does none of
+it), parses the print stylesheets and sets up the FontConfiguration once, is warmed up in the process itself
+(`warm_up`, so that everything forked from it starts warm), and then turns HTML strings into PDF bytes under
+these rules:
 
 - Resources come only from the app's own static folder, through `BundledFilesFetcher`; file://, http(s) (loopback
   included) and large data: URLs are refused, so a document cannot read local files or reach any server.
 - No presentational hints, no attachments; the PDF is tagged (PDF/UA-1) and carries title, language and dates.
-- Embedded fonts are re-subset compactly after WeasyPrint writes them (see pdf_fonts.py).
+- Embedded fonts are re-subset compactly (see pdf_fonts.py), in one HarfBuzz pass per face (pdf_patches.py).
 - A page limit and a time limit. WeasyPrint has no timeout of its own; it reports each step and each page it lays
   out to the `weasyprint.progress` logger, and a filter there stops the render (per thread) once the deadline
   passes or a page past the limit is started. The page count is checked again after `render()` and before
@@ -15,7 +18,10 @@ once, renders a warm-up page, and then turns HTML strings into PDF bytes under t
 - Each render runs in a child process forked from the warm worker (`isolate`): Pango, HarfBuzz and cairo keep a
   little native memory after every render (~20 KB, not reachable from Python), which a long-lived worker would
   accumulate; a child takes it away when it exits. The parent also kills a child that overruns the time limit,
-  so even a render stuck in native code cannot hold a worker. Forking costs ~15 ms; the bytes are the same.
+  so even a render stuck in native code cannot hold a worker. The child runs no cyclic GC (its memory all goes
+  when it exits), writes its PDF into a pipe wide enough to take it whole, and is reaped after it has answered.
+  The bytes are the same as in-process. A render pool can call `render()` with `isolate=False` in its own
+  processes, forked from a warmed parent.
 """
 
 import contextlib
