@@ -20,11 +20,13 @@ WeasyPrint use in the process, gets WeasyPrint's own behaviour.
   each object's serialization is kept (with the object, so no id is reused) and the hash reads the same bytes
   back. Nothing changes an object during `write`, so the bytes are the same.
 
-The original file is read by uharfbuzz (the same HarfBuzz the finisher uses, so the same bytes) through a memory
-map, one `hb.Face` per file and index, kept for the life of the process: a renderer that warms up in the parent
-(PdfRenderer.warm_up) hands it, mapped and warm, to every child it forks.
+The original font is read by uharfbuzz (the same HarfBuzz the finisher uses, so the same bytes): only the tables
+a CFF subset needs, read once per process into one `hb.Face` per file and index (~15 MB for each distinct CFF
+table; Noto's SC and TC faces share theirs), so a renderer that warms up in the parent (PdfRenderer.warm_up)
+hands them to every child it forks (copy-on-write: never written, so shared).
 """
 
+import struct
 import threading
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -64,7 +66,7 @@ class Session:
 _local = threading.local()
 _install_lock = threading.Lock()
 _originals: dict[str, Any] = {}
-_faces: dict[tuple[str, int], Any] = {}  # (file, index) -> uharfbuzz Face; see the module's docstring
+_faces: dict[tuple[str, int], Any] = {}  # (file, index) -> (uharfbuzz Face, its tables); see the docstring
 _faces_lock = threading.Lock()
 
 
@@ -260,19 +262,64 @@ def _subset_once(font: Any, cids: frozenset[int]) -> Compacted | None:
     return Compacted(font_program, cff, cids)
 
 
+# All a CFF subset reads. Without the cmap, HarfBuzz does not map the font's 44,000 code points on every subset
+# (more than half its time for a summary); the CFF it writes is the same.
+_SUBSET_TABLES = (b"CFF ", b"head", b"maxp")
+
+
 def _face(path: str, index: int) -> Any:
+    """A uharfbuzz face of the tables a CFF subset needs, read once per process (shared between the faces of a
+    collection that share them: Noto's SC and TC faces have one CFF table, ~15 MB)."""
     import uharfbuzz as hb
 
     key = (path, index)
     with _faces_lock:
-        face = _faces.get(key)
-        if face is None:
+        found = _faces.get(key)
+        if found is None:
             try:
-                face = hb.Face(hb.Blob.from_file_path(path), index)
-            except (OSError, ValueError):
+                tables = _read_tables(path, index, _SUBSET_TABLES)
+            except (OSError, ValueError, struct.error):
                 return None
-            _faces[key] = face
-        return face
+            if tables is None:
+                return None
+            face = hb.Face.create_for_tables(lambda face, tag, tables: tables.get(tag.encode(), b""), tables)
+            found = _faces[key] = (face, tables)  # the face reads the bytes in place: keep them with it
+        return found[0]
+
+
+_table_data: dict[tuple[str, int, int], bytes] = {}  # (file, offset, length) -> the table's bytes
+
+
+def _read_tables(path: str, index: int, tags: tuple[bytes, ...]) -> dict[bytes, bytes] | None:
+    """These tables of face `index` of an OpenType file or collection, or None if one is missing."""
+    with open(path, "rb") as file:
+        header = file.read(12)
+        start = 0
+        if header[:4] == b"ttcf":
+            file.seek(12 + 4 * index)
+            (start,) = struct.unpack(">I", file.read(4))
+        elif index != 0:
+            return None
+        file.seek(start)
+        (count,) = struct.unpack(">4xH6x", file.read(12))
+        records = file.read(16 * count)
+        where = {}
+        for number in range(count):
+            tag, _checksum, offset, length = struct.unpack(">4sIII", records[16 * number : 16 * number + 16])
+            where[tag] = (offset, length)
+        if not all(tag in where for tag in tags):
+            return None
+        tables = {}
+        for tag in tags:
+            offset, length = where[tag]
+            key = (path, offset, length)
+            if key not in _table_data:
+                file.seek(offset)
+                _table_data[key] = file.read(length)
+                if len(_table_data[key]) != length:
+                    raise ValueError(f"{path}: table {tag!r} is cut short")
+            tables[tag] = _table_data[key]
+        return tables
 
 
 _fc: Any = None
