@@ -177,9 +177,16 @@ def _widen(pipe_end: int) -> None:
 
 
 def _reap(pid: int) -> None:
-    """Collect a child that has answered, now if it has exited, else in a thread as soon as it has."""
-    if os.waitpid(pid, os.WNOHANG)[0] == 0:
-        threading.Thread(target=os.waitpid, args=(pid, 0), name="pdf-child-reaper", daemon=True).start()
+    """Collect a child that has answered: now if it has exited, else in a thread once it has (its exit, unmapping a
+    worker-sized address space, takes a few ms that the reader need not wait for)."""
+    with contextlib.suppress(ChildProcessError):  # someone else (a SIGCHLD handler) collected it already
+        if os.waitpid(pid, os.WNOHANG)[0] == 0:
+            threading.Thread(target=_wait_for, args=(pid,), name="pdf-child-reaper", daemon=True).start()
+
+
+def _wait_for(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
 
 
 class PdfRenderer:
@@ -274,7 +281,7 @@ class PdfRenderer:
             os.waitpid(pid, 0)
             raise
         os.close(read_end)
-        _reap(pid)  # the answer is in; the child's exit (unmapping a worker-sized address space) need not be waited for
+        _reap(pid)
         size = struct.unpack(">I", raw[:4])[0]
         header = json.loads(raw[4 : 4 + size])
         self.fetcher.record(header["refused"])
