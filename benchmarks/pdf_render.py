@@ -13,7 +13,9 @@ process built with create_app; the steps are cumulative:
   write once    + pdf_patches.WRITE_ONCE: pydyf serializes each object once, not again for the file identifier
   no child gc   + no cyclic GC in the render child (PdfRenderer.collect_in_child = False)
   child i/o     + a 1 MB pipe, so the child writes its PDF in one go, and the child reaped after it answered, not
-                waited for: everything is the app's default from here on (with the warm-up change proposed)
+                waited for: the app's default from here on (with the warm-up change proposed)
+  (in process)  not a step of ours: the same renderer with isolate=False, rendering in the worker itself (GC on),
+                roughly what a pre-started pool process would give (the pool is not built here)
 
 Chromium (Debian's, warm, one page reused) prints the same HTML with the same stylesheet inlined. Rounds
 alternate: Chromium, step, Chromium, next step, ...; each step's ratio is its median time over the median of the
@@ -65,6 +67,7 @@ STEPS = [
     "write once",
     "no child gc",
     "child i/o",
+    "(in process)",
 ]
 
 
@@ -113,6 +116,7 @@ def worker(step: int) -> None:
     if "child i/o" not in enabled:  # as before: a 64 KB pipe, and waitpid() before answering
         pdf._widen = lambda pipe_end: None
         pdf._reap = lambda pid: os.waitpid(pid, 0)
+    renderer.isolate = "(in process)" not in enabled
     if "warm summary" in enabled:
         renderer.warm_up(warm_up_documents(app))
     elif "warm parent" in enabled:
