@@ -273,6 +273,9 @@ def _face(path: str, index: int) -> Any:
     import uharfbuzz as hb
 
     key = (path, index)
+    found = _faces.get(key)  # no lock for a face already read: a child forked mid-read elsewhere cannot wait on it
+    if found is not None:
+        return found[0]
     with _faces_lock:
         found = _faces.get(key)
         if found is None:
