@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -133,11 +134,45 @@ def worker(step: int) -> None:
             Path(argument).write_bytes(pdf)
             print("{}", flush=True)
             continue
-        start = time.perf_counter()
+        cpu_before, start = cpu_seconds(os.times()), time.perf_counter()
         pdf = renderer.render(html, HANS.tag, max_pages=SUMMARY_MAX_PAGES)
         elapsed = time.perf_counter() - start
-        answer = {"ms": elapsed * 1000, "size": len(pdf), "sha": hashlib.sha256(pdf).hexdigest()}
+        for thread in threading.enumerate():  # a child's CPU time is counted here once it has been reaped
+            if thread.name == "pdf-child-reaper":
+                thread.join()
+        cpu = cpu_seconds(os.times()) - cpu_before
+        answer = {"ms": elapsed * 1000, "cpu_ms": cpu * 1000, "size": len(pdf), "sha": hashlib.sha256(pdf).hexdigest()}
         print(json.dumps(answer), flush=True)
+
+
+def cpu_seconds(times: os.times_result) -> float:
+    """This process's CPU time and that of its reaped children (the render child of each request)."""
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def chromium_cpu_seconds(exclude: set[int]) -> float:
+    """CPU time of every process under this one (Chromium's browser, renderer, GPU, ... processes), except the
+    workers and their children, and Playwright's node driver. Clock ticks: 10 ms steps, so read it as a median."""
+    parents, names, ticks = {}, {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        pid = int(entry.name)
+        parents[pid], names[pid], ticks[pid] = int(fields[1]), name, int(fields[11]) + int(fields[12])
+    total = 0
+    for pid in ticks:
+        ancestor, chain = pid, []
+        while ancestor in parents and ancestor != os.getpid():
+            chain.append(ancestor)
+            ancestor = parents[ancestor]
+        if ancestor == os.getpid() and not exclude & set(chain) and names[pid] != "node":
+            total += ticks[pid]
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def start_worker(step: int) -> subprocess.Popen:
@@ -193,16 +228,20 @@ def main() -> None:
     workers = [start_worker(step) for step in range(len(STEPS))]
     weasy: list[list[dict]] = [[] for _ in STEPS]
     chrome: list[list[float]] = [[] for _ in STEPS]
+    chrome_cpu: list[float] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         document = html.replace("</head>", f"<style>{css}</style></head>")
 
-        def chromium_pdf() -> tuple[float, bytes]:
-            start = time.perf_counter()
+        workers_pids = {process.pid for process in workers}
+
+        def chromium_pdf() -> tuple[float, float, bytes]:
+            cpu_before, start = chromium_cpu_seconds(workers_pids), time.perf_counter()
             page.set_content(document, wait_until="load")
             pdf = page.pdf(format="A4", prefer_css_page_size=True, tagged=True)
-            return time.perf_counter() - start, pdf
+            elapsed = time.perf_counter() - start
+            return elapsed, chromium_cpu_seconds(workers_pids) - cpu_before, pdf
 
         for process in workers:  # warm both sides
             ask(process)
@@ -210,8 +249,9 @@ def main() -> None:
         chrome_pdf = b""
         for _ in range(args.runs):
             for step, process in enumerate(workers):
-                seconds, chrome_pdf = chromium_pdf()
+                seconds, cpu, chrome_pdf = chromium_pdf()
                 chrome[step].append(seconds * 1000)
+                chrome_cpu.append(cpu * 1000)
                 weasy[step].append(ask(process))
         browser.close()
     with tempfile.TemporaryDirectory() as folder:
@@ -224,11 +264,12 @@ def main() -> None:
     print(f"summary PDF (zh-Hans, typical situation), {args.runs} alternating rounds, python {sys.version.split()[0]}")
     print(
         "time x: our median over the median of the Chromium renders taken next to ours; pooled: over all of them;\n"
-        "best: our fastest over Chromium's fastest (steadier on a busy machine); vs base: our median over baseline's"
+        "best: our fastest over Chromium's fastest (steadier on a busy machine); vs base: our median over baseline's;\n"
+        "cpu x: our median CPU time (worker and render child) over Chromium's (all its processes)"
     )
     print(
         f"{'step':14} {'ours ms':>8} {'chrome ms':>9} {'time x':>7} {'pooled':>7} {'best':>6} {'vs base':>8} "
-        f"{'ours KB':>8} {'size x':>7}"
+        f"{'cpu x':>6} {'ours KB':>8} {'size x':>7}"
     )
     base = statistics.median(r["ms"] for r in weasy[0])
     every_chrome = [ms for samples in chrome for ms in samples]
@@ -237,11 +278,13 @@ def main() -> None:
         ours = statistics.median(r["ms"] for r in weasy[step])
         best = min(r["ms"] for r in weasy[step])
         theirs = statistics.median(chrome[step])
+        cpu = statistics.median(r["cpu_ms"] for r in weasy[step]) / statistics.median(chrome_cpu)
         size = weasy[step][-1]["size"]
         print(
             f"{name:14} {ours:>8.0f} {theirs:>9.0f} {ours / theirs:>7.2f} {ours / pooled:>7.2f} {best / fastest:>6.2f} "
-            f"{ours / base:>8.2f} {size / 1024:>8.1f} {size / len(chrome_pdf):>7.2f}"
+            f"{ours / base:>8.2f} {cpu:>6.2f} {size / 1024:>8.1f} {size / len(chrome_pdf):>7.2f}"
         )
+    print(f"Chromium's median CPU time per PDF: {statistics.median(chrome_cpu):.0f} ms (all its processes)")
     shas = {r["sha"] for results in weasy for r in results}
     print(f"bytes identical across all steps and runs: {'yes' if len(shas) == 1 else f'NO ({len(shas)} variants)'}")
     print(f"Chromium's PDF: {len(chrome_pdf) / 1024:.1f} KB")
