@@ -114,6 +114,19 @@ def test_fonts_are_subset_once_from_the_font_file(app, documents) -> None:
     assert len(made) == 2 and all(made)  # regular and bold, both through the one compact subset
 
 
+def test_a_compact_subset_missing_a_drawn_glyph_is_refused_not_embedded(app, documents, monkeypatch) -> None:
+    original = pdf_patches._subset_once
+
+    def short_of_one(font: object, cids: frozenset[int]) -> pdf_patches.Compacted | None:
+        made = original(font, cids)
+        return made and pdf_patches.Compacted(made.font_program, made.cff, made.cids - {max(made.cids)})
+
+    monkeypatch.setattr(pdf_patches, "_subset_once", short_of_one)
+    html, tag = documents["summary zh-Hans"]
+    with pytest.raises(RuntimeError, match="lacks glyphs it draws"):
+        make_renderer(app, isolate=False).render(html, tag)
+
+
 def test_without_compaction_the_subset_patch_stays_out(app, documents) -> None:
     # A compact subset embedded as OpenType would draw the wrong glyphs: only the finisher may embed it.
     html, tag = documents["summary zh-Hans"]

@@ -84,6 +84,7 @@ def compact_fonts(document: object, pdf: pydyf.PDF) -> None:
             continue
         number = _number(descriptor["FontFile3"])
         by_program.setdefault(number, (pdf.objects[number], []))[1].append(obj)
+    unwrapped = set()
     for stream, fonts in by_program.values():
         cids = sorted(set().union(*(_cids(font["W"]) for font in fonts)))
         compacted = session.compacted_for(stream.stream) if session is not None else None
@@ -91,6 +92,7 @@ def compact_fonts(document: object, pdf: pydyf.PDF) -> None:
             if not compacted.cids.issuperset(cids):
                 raise RuntimeError(f"the compact subset of {fonts[0].get('BaseFont')} lacks glyphs it draws")
             compact: bytes | None = compacted.cff
+            unwrapped.add(id(compacted.font_program))
         else:
             compact = compact_subset(b"".join(stream.stream), cids)
         if compact is None:
@@ -98,3 +100,6 @@ def compact_fonts(document: object, pdf: pydyf.PDF) -> None:
             continue
         stream.stream = [compact]
         stream.extra["Subtype"] = "/CIDFontType0C"
+    if session is not None and set(session.compacted) - unwrapped:
+        # Left as OpenType, a compact subset would be drawn by glyph position, not CID: wrong glyphs.
+        raise RuntimeError("a compact font subset was not unwrapped: refusing to write wrong glyphs")
