@@ -112,7 +112,7 @@ def check_version() -> None:
 
 
 def install() -> None:
-    """Apply both patches (idempotent). They act only inside `session()`."""
+    """Apply the patches (idempotent), or refuse another WeasyPrint or pydyf. They act only inside `session()`."""
     check_version()
     with _install_lock:
         if _originals:
