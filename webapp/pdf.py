@@ -1,12 +1,15 @@
 """The one place that calls WeasyPrint.
 
-A `PdfRenderer` is made once per process: it parses the print stylesheets and sets up the FontConfiguration
-once, renders a warm-up page, and then turns HTML strings into PDF bytes under these rules:
+A `PdfRenderer` is made once per process: it sets up what it needs of the process (a filter on WeasyPrint's
+progress logger, glibc's malloc_trim, the WeasyPrint patches of pdf_patches.py; importing this module does none of
+it), parses the print stylesheets and sets up the FontConfiguration once, is warmed up in the process itself
+(`warm_up`, so that everything forked from it starts warm), and then turns HTML strings into PDF bytes under
+these rules:
 
 - Resources come only from the app's own static folder, through `BundledFilesFetcher`; file://, http(s) (loopback
   included) and large data: URLs are refused, so a document cannot read local files or reach any server.
 - No presentational hints, no attachments; the PDF is tagged (PDF/UA-1) and carries title, language and dates.
-- Embedded fonts are re-subset compactly after WeasyPrint writes them (see pdf_fonts.py).
+- Embedded fonts are re-subset compactly (see pdf_fonts.py), in one HarfBuzz pass per face (pdf_patches.py).
 - A page limit and a time limit. WeasyPrint has no timeout of its own; it reports each step and each page it lays
   out to the `weasyprint.progress` logger, and a filter there stops the render (per thread) once the deadline
   passes or a page past the limit is started. The page count is checked again after `render()` and before
@@ -15,10 +18,15 @@ once, renders a warm-up page, and then turns HTML strings into PDF bytes under t
 - Each render runs in a child process forked from the warm worker (`isolate`): Pango, HarfBuzz and cairo keep a
   little native memory after every render (~20 KB, not reachable from Python), which a long-lived worker would
   accumulate; a child takes it away when it exits. The parent also kills a child that overruns the time limit,
-  so even a render stuck in native code cannot hold a worker. Forking costs ~15 ms; the bytes are the same.
+  so even a render stuck in native code cannot hold a worker. The child runs no cyclic GC (its memory all goes
+  when it exits), writes its PDF into a pipe wide enough to take it whole, and is reaped after it has answered.
+  The bytes are the same as in-process. A render pool can call `render()` with `isolate=False` in its own
+  processes, forked from a warmed parent.
 """
 
+import contextlib
 import ctypes
+import gc
 import hashlib
 import json
 import logging
@@ -29,8 +37,7 @@ import signal
 import struct
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -40,6 +47,7 @@ from weasyprint.logger import PROGRESS_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
+from webapp import pdf_patches
 from webapp.pdf_fonts import compact_fonts as compact_fonts_finisher
 
 # Documents are rendered as if they lived here; `.invalid` can never resolve, so even a bug cannot make a request.
@@ -64,7 +72,7 @@ class PdfBusy(PdfRefused):
     """Every render slot stayed taken for the whole wait: the caller answers 503 and the reader retries."""
 
 
-class BundledFilesFetcher(URLFetcher):
+class BundledFilesFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
     """Serves files under the app's static folder and refuses every other URL."""
 
     def __init__(self, static_dir: Path) -> None:
@@ -78,7 +86,7 @@ class BundledFilesFetcher(URLFetcher):
         with self._lock:
             self.refused.extend(refused)
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith(STATIC_PREFIX):
             relative = unquote(urlsplit(url).path).removeprefix("/static/")
             path = (self._root / relative).resolve()
@@ -90,24 +98,6 @@ class BundledFilesFetcher(URLFetcher):
         with self._lock:
             self.refused.append(url[:200])
         raise ValueError(f"refused by the PDF fetcher: {url[:80]}")
-
-
-def _glibc_trim() -> "ctypes._NamedFuncPointer | None":
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None  # not glibc: nothing to do
-
-
-_MALLOC_TRIM = _glibc_trim()
-
-
-def _return_freed_memory() -> None:
-    """A render allocates tens of MB in Pango, HarfBuzz and cairo and frees them; glibc keeps the freed pages, so
-    a worker's RSS climbs by ~50 MB and stays there. Handing them back keeps workers near their real size
-    (measured: 263-277 MB without, 214-220 MB with; benchmarks/load.py shows the soak)."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
 
 
 _limits = threading.local()
@@ -135,18 +125,68 @@ class _Limits:
     max_pages: int
 
 
-PROGRESS_LOGGER.setLevel(logging.INFO)
-PROGRESS_LOGGER.propagate = False
-PROGRESS_LOGGER.addFilter(_LimitsFilter())
-
-
-@contextmanager
+@contextlib.contextmanager
 def _within(max_pages: int, seconds: float) -> Iterator[None]:
     _limits.current = _Limits(deadline=time.monotonic() + seconds, seconds=seconds, max_pages=max_pages)
     try:
         yield
     finally:
         _limits.current = None
+
+
+_malloc_trim: "ctypes._NamedFuncPointer | None" = None
+_set_up = False
+_set_up_lock = threading.Lock()
+
+
+def _set_up_process() -> None:
+    """What a renderer needs of the process, done once when the first renderer is made (never on import): the
+    limits filter on WeasyPrint's progress logger and glibc's malloc_trim."""
+    global _malloc_trim, _set_up
+    with _set_up_lock:
+        if _set_up:
+            return
+        PROGRESS_LOGGER.setLevel(logging.INFO)
+        PROGRESS_LOGGER.propagate = False
+        if not any(isinstance(f, _LimitsFilter) for f in PROGRESS_LOGGER.filters):
+            PROGRESS_LOGGER.addFilter(_LimitsFilter())
+        try:
+            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = None  # not glibc: nothing to do
+        _set_up = True
+
+
+def _return_freed_memory() -> None:
+    """A render allocates tens of MB in Pango, HarfBuzz and cairo and frees them; glibc keeps the freed pages, so
+    a worker's RSS climbs by ~50 MB and stays there. Handing them back keeps workers near their real size
+    (measured: 263-277 MB without, 214-220 MB with; benchmarks/load.py shows the soak)."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
+_PIPE_SIZE = 1 << 20
+
+
+def _widen(pipe_end: int) -> None:
+    """A pipe that holds a typical PDF whole (Linux; 64 KB otherwise): the child writes it in one go."""
+    with contextlib.suppress(ImportError, OSError, AttributeError):
+        import fcntl
+
+        fcntl.fcntl(pipe_end, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+
+
+def _reap(pid: int) -> None:
+    """Collect a child that has answered: now if it has exited, else in a thread once it has (its exit, unmapping a
+    worker-sized address space, takes a few ms that the reader need not wait for)."""
+    with contextlib.suppress(ChildProcessError):  # someone else (a SIGCHLD handler) collected it already
+        if os.waitpid(pid, os.WNOHANG)[0] == 0:
+            threading.Thread(target=_wait_for, args=(pid,), name="pdf-child-reaper", daemon=True).start()
+
+
+def _wait_for(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
 
 
 class PdfRenderer:
@@ -162,9 +202,20 @@ class PdfRenderer:
         queue_timeout: float = 10.0,
         compact_fonts: bool = True,
         isolate: bool = True,
+        fast_fonts: bool = True,
     ) -> None:
+        _set_up_process()
+        if fast_fonts:
+            pdf_patches.install()
+        # WeasyPrint patches used by this renderer's renders; SUBSET_ONCE makes fonts only the finisher can embed.
+        self.patches = pdf_patches.ALL if fast_fonts else frozenset()
+        if not compact_fonts:
+            self.patches -= {pdf_patches.SUBSET_ONCE}
         self.queue_timeout = queue_timeout
         self.isolate = isolate and hasattr(os, "fork")
+        # A render child does not run Python's cyclic GC: ~15 ms of a summary's render, and everything the child
+        # allocated goes when it exits anyway (measured: the same peak RSS for a 40-page guide either way).
+        self.collect_in_child = False
         self._finisher = compact_fonts_finisher if compact_fonts else None
         self.fetcher = BundledFilesFetcher(static_dir)
         self.font_config = FontConfiguration()
@@ -199,9 +250,12 @@ class PdfRenderer:
     def _render_in_child(self, html: str, stylesheets: list[CSS], max_pages: int, identifier: bytes | None) -> bytes:
         """Render in a forked child; its memory goes when it exits. Framing: header length, JSON header, PDF."""
         read_end, write_end = os.pipe()
+        _widen(write_end)
         pid = os.fork()
         if pid == 0:  # the child: render, report, and leave without running any of the parent's cleanup
             os.close(read_end)
+            if not self.collect_in_child:
+                gc.disable()
             status, data, message = "ok", b"", ""
             already_refused = len(self.fetcher.refused)
             try:
@@ -222,9 +276,12 @@ class PdfRenderer:
         os.close(write_end)
         try:
             raw = self._read_from_child(read_end, pid)
-        finally:
+        except BaseException:
             os.close(read_end)
             os.waitpid(pid, 0)
+            raise
+        os.close(read_end)
+        _reap(pid)
         size = struct.unpack(">I", raw[:4])[0]
         header = json.loads(raw[4 : 4 + size])
         self.fetcher.record(header["refused"])
@@ -246,7 +303,7 @@ class PdfRenderer:
             if not ready:
                 os.kill(pid, signal.SIGKILL)
                 raise PdfTooSlow(f"render killed after {self.time_limit} s")
-            chunk = os.read(read_end, 1 << 16)
+            chunk = os.read(read_end, _PIPE_SIZE)
             if not chunk:
                 break
             chunks.append(chunk)
@@ -256,7 +313,7 @@ class PdfRenderer:
         return raw
 
     def _render(self, html: str, stylesheets: list[CSS], max_pages: int, identifier: bytes | None) -> bytes:
-        with _within(max_pages, self.time_limit):
+        with _within(max_pages, self.time_limit), pdf_patches.session(self.patches):
             document = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher).render(
                 font_config=self.font_config,
                 stylesheets=stylesheets,
@@ -265,18 +322,26 @@ class PdfRenderer:
             )
             if len(document.pages) > max_pages:
                 raise PdfTooLong(f"document has {len(document.pages)} pages, more than {max_pages}")
-            return document.write_pdf(
+            pdf: bytes = document.write_pdf(
                 pdf_variant="pdf/ua-1",
                 pdf_identifier=identifier,
                 attachments=[],
                 uncompressed_pdf=False,
                 finisher=self._finisher,
             )
+            return pdf
 
-    def warm_up(self) -> None:
-        """Load the fonts and lay out a page once, so the first reader does not wait for it."""
+    def warm_up(self, documents: Mapping[str, str] | None = None) -> None:
+        """Render once per variant in this process, not in a child, so that every child forked later (and every
+        worker forked from this process under preload) starts warm: fonts found and loaded, font files mapped,
+        WeasyPrint's caches filled. `documents` maps a variant tag to a real document to warm with (the app
+        passes a typical summary); the default is a short page of regular and bold text."""
         for tag in self._variant_css:
-            self.render(
-                f'<html lang="{tag}"><head><title>warm-up</title></head><body><p>预热 預熱 0123</p></body></html>',
-                tag,
+            html = (documents or {}).get(tag) or (
+                f'<html lang="{tag}"><head><title>warm-up</title></head><body><h1>预热 預熱</h1>'
+                "<p>逾期应对指南 逾期應對指南 <strong>0123</strong> <a href='#x'>abc</a></p>"
+                "<ul><li>一</li></ul><table><tr><th>二</th><td>三</td></tr></table></body></html>"
             )
+            stylesheets = [*self._stylesheets, self._variant_css[tag]]
+            self._render(html, stylesheets, self.max_pages, None)
+        _return_freed_memory()

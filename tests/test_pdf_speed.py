@@ -1,0 +1,181 @@
+"""The faster PDF pipeline (webapp/pdf_patches.py, PdfRenderer.warm_up): the same PDFs as without it, read back
+as a reader would; patches only when asked for and only on the WeasyPrint they were written for; and importing
+webapp.pdf changes nothing in the process."""
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+import weasyprint
+from flask import Flask, render_template
+from flask_babel import force_locale
+
+from benchmarks.common import TYPICAL_SITUATION
+from tests.conftest import GUIDE_SLUG, ROOT
+from tests.helpers import pdffonts, pdftotext
+from webapp import PDF_FONT_FAMILIES, pdf_patches
+from webapp.guide_pdfs import variant_css
+from webapp.pdf import PdfRenderer
+from webapp.variants import VARIANTS
+
+pytestmark = pytest.mark.slow
+STATIC = ROOT / "webapp" / "static"
+
+
+def summary_html(app: Flask, code: str, **changes: object) -> str:
+    from webapp.situation.model import Answers
+    from webapp.situation.service import run_assessment, summary_context
+
+    variant = VARIANTS[code]
+    answers = Answers.model_validate({**TYPICAL_SITUATION, "variant": variant.tag, **changes})
+    with app.test_request_context(f"/{code}/"), force_locale(variant.locale):
+        return render_template("print/summary.html", **summary_context(answers, run_assessment(answers)))
+
+
+def long_summary_html(app: Flask) -> str:
+    log = [{"date": "2026-11-20", "channel": "phone", "note": "催收电话，说要去我单位。" * 8}] * 40
+    return summary_html(app, "zh-hans", contact_log=log)
+
+
+def with_missing_glyph(html: str) -> str:
+    """A character no font has (private use): WeasyPrint draws .notdef, so the face takes its own subset path."""
+    return html.replace("</h1>", " \ue000</h1>", 1)
+
+
+def make_renderer(app: Flask, **options: object) -> PdfRenderer:
+    return PdfRenderer(STATIC, [STATIC / "css" / "print.css"], variant_css(app, PDF_FONT_FAMILIES), **options)
+
+
+@pytest.fixture(scope="module")
+def unpatched(app: Flask) -> PdfRenderer:
+    return make_renderer(app, fast_fonts=False)
+
+
+@pytest.fixture(scope="module")
+def documents(app: Flask) -> dict[str, tuple[str, str]]:
+    guide = app.extensions["library"].get(GUIDE_SLUG, VARIANTS["zh-hant"])
+    return {
+        "summary zh-Hans": (summary_html(app, "zh-hans"), "zh-Hans"),
+        "summary zh-Hant": (summary_html(app, "zh-hant"), "zh-Hant"),
+        "long summary": (long_summary_html(app), "zh-Hans"),
+        "missing glyph": (with_missing_glyph(summary_html(app, "zh-hans")), "zh-Hans"),
+        "guide zh-Hant": (app.extensions["guide_pdfs"].html(guide), "zh-Hant"),
+    }
+
+
+def test_patched_and_unpatched_renders_give_the_same_bytes(app, unpatched, documents) -> None:
+    renderer = app.extensions["pdf_renderer"]  # the app's own: patched, warmed in the parent, a child per render
+    assert renderer.patches == pdf_patches.ALL and renderer.isolate
+    for name, (html, tag) in documents.items():
+        assert renderer.render(html, tag, max_pages=40) == unpatched.render(html, tag, max_pages=40), name
+
+
+def rasters(pdf: bytes, folder: Path) -> list[bytes]:
+    """Every page at 100 dpi, as pdftoppm writes them into folder."""
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "100", "-", str(folder / "page")], input=pdf, check=True)
+    pages = sorted(folder.glob("page-*.ppm"))
+    assert len(pages) == len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    images = [page.read_bytes() for page in pages]
+    assert all(len(image) > 100_000 for image in images)  # an A4 page at 100 dpi: ~2.8 MB of pixels
+    return images
+
+
+def assert_reads_and_looks_the_same(pdf: bytes, reference: bytes, folder: Path) -> None:
+    assert rasters(pdf, folder / "patched") == rasters(reference, folder / "reference")
+    assert pdftotext(pdf) == pdftotext(reference)
+    for row in pdffonts(pdf):
+        assert row[37:55].strip() == "CID Type 0C", row  # a real embedded CID-keyed font, not Type 3
+        assert row[72:83].split() == ["yes", "yes", "yes"], row  # embedded, subset, ToUnicode
+    assert "/StructTreeRoot" in pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+
+
+@pytest.mark.parametrize("name", ["summary zh-Hant", "long summary"])
+def test_patched_summary_looks_reads_and_is_tagged_the_same(app, unpatched, documents, name, tmp_path) -> None:
+    # Holds even if a later patch changes bytes legitimately: every page's pixels, the text, the fonts, the tags.
+    html, tag = documents[name]
+    patched = app.extensions["pdf_renderer"].render(html, tag, max_pages=40)
+    assert_reads_and_looks_the_same(patched, unpatched.render(html, tag, max_pages=40), tmp_path)
+
+
+def test_fonts_are_subset_once_from_the_font_file(app, documents) -> None:
+    renderer = make_renderer(app, isolate=False)
+    html, tag = documents["summary zh-Hans"]
+    made = []
+    original = pdf_patches._subset_once
+    try:
+        pdf_patches._subset_once = lambda font, cids: made.append(original(font, cids)) or made[-1]
+        renderer.render(html, tag)
+    finally:
+        pdf_patches._subset_once = original
+    assert len(made) == 2 and all(made)  # regular and bold, both through the one compact subset
+
+
+def test_a_compact_subset_missing_a_drawn_glyph_is_refused_not_embedded(app, documents, monkeypatch) -> None:
+    original = pdf_patches._subset_once
+
+    def short_of_one(font: object, cids: frozenset[int]) -> pdf_patches.Compacted | None:
+        made = original(font, cids)
+        return made and pdf_patches.Compacted(made.font_program, made.cff, made.cids - {max(made.cids)})
+
+    monkeypatch.setattr(pdf_patches, "_subset_once", short_of_one)
+    html, tag = documents["summary zh-Hans"]
+    with pytest.raises(RuntimeError, match="lacks glyphs it draws"):
+        make_renderer(app, isolate=False).render(html, tag)
+
+
+def test_without_compaction_the_subset_patch_stays_out(app, documents) -> None:
+    # A compact subset embedded as OpenType would draw the wrong glyphs: only the finisher may embed it.
+    html, tag = documents["summary zh-Hans"]
+    plain = make_renderer(app, compact_fonts=False, isolate=False)
+    assert pdf_patches.SUBSET_ONCE not in plain.patches
+    assert plain.render(html, tag) == make_renderer(app, compact_fonts=False, fast_fonts=False).render(html, tag)
+
+
+def test_warm_up_warms_the_parent(app, documents) -> None:
+    renderer = make_renderer(app)
+    assert renderer.isolate
+    pdf_patches._faces.clear()
+    renderer.warm_up({tag: html for html, tag in (documents["summary zh-Hans"], documents["summary zh-Hant"])})
+    assert len(pdf_patches._faces) == 4  # SC and TC, regular and bold: mapped here, inherited by every child
+
+
+def test_patches_refuse_another_weasyprint(app, monkeypatch) -> None:
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(RuntimeError, match=r"WeasyPrint 70\.0, but WeasyPrint 71\.0 is installed"):
+        pdf_patches.install()
+    with pytest.raises(RuntimeError, match=r"Pin WeasyPrint==70\.0"):
+        make_renderer(app)
+    make_renderer(app, fast_fonts=False)  # without the patches, any version will do
+
+
+def test_uninstall_restores_weasyprint_and_pydyf() -> None:
+    import pydyf
+    from weasyprint.pdf import fonts
+
+    assert fonts.Font.subset is pdf_patches._font_subset
+    pdf_patches.uninstall()
+    try:
+        assert fonts.Font.subset.__module__ == "weasyprint.pdf.fonts"
+        assert fonts.get_hb_object_data.__module__ == "weasyprint.text.fonts"
+        assert pydyf.PDF.write.__module__ == "pydyf" and "file_content" not in vars(fonts.Font)
+    finally:
+        pdf_patches.install()
+
+
+def test_importing_webapp_pdf_has_no_side_effects() -> None:
+    check = """
+import logging, pydyf
+from weasyprint.pdf import fonts
+import webapp.pdf, webapp.pdf_patches, webapp.pdf_fonts
+progress = logging.getLogger("weasyprint.progress")
+assert progress.filters == [] and progress.propagate, (progress.filters, progress.propagate)
+assert webapp.pdf._malloc_trim is None and not webapp.pdf._set_up
+assert fonts.Font.subset.__module__ == "weasyprint.pdf.fonts" and pydyf.PDF.write.__module__ == "pydyf"
+print("clean")
+"""
+    result = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.stdout.strip() == "clean", result.stderr
