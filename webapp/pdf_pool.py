@@ -255,6 +255,7 @@ class PooledRenderer(PdfRenderer):
         try:
             if gone is not None and gone.is_set():
                 self.stats["client_gone"] += 1
+                log.info("PDF render pool: the client left while waiting; not rendered")
                 raise ClientGone("the client left before a render process was free")
             pdf = self._render_in(process, html, variant_tag, max_pages or self.max_pages, identifier)
             self.stats["rendered"] += 1
@@ -270,6 +271,7 @@ class PooledRenderer(PdfRenderer):
         with self._cond:
             if self._waiting >= self.pool_queue and not self._idle and self._total >= self.pool_size:
                 self.stats["busy"] += 1
+                log.warning("PDF render pool: busy, %d requests already waiting", self._waiting)
                 raise PdfBusy(f"{self._waiting} renders are already waiting")
             self._waiting += 1
             try:
@@ -283,6 +285,7 @@ class PooledRenderer(PdfRenderer):
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         self.stats["busy"] += 1
+                        log.warning("PDF render pool: no render process within %s s", self.pool_wait)
                         raise PdfBusy(f"no render process within {self.pool_wait} s")
                     self._cond.wait(remaining)
             finally:
@@ -364,14 +367,17 @@ class PooledRenderer(PdfRenderer):
             header, pdf = _receive(process.sock, deadline)
         except TimeoutError:
             self._kill(process)
+            log.warning("PDF render pool: render process %d killed after %s s", process.pid, renderer.time_limit)
             raise PdfTooSlow(f"render killed after {renderer.time_limit} s") from None
         except (EOFError, OSError) as error:
             self._kill(process)
+            log.error("PDF render pool: render process %d failed: %r", process.pid, error)
             raise RuntimeError(f"PDF render process {process.pid} failed: {error!r}") from None
         renderer.fetcher.record(header["refused"])
         if header["status"] == "too_long":
             raise PdfTooLong(header["message"])
         if header["status"] == "too_slow":
+            log.warning("PDF render pool: %s", header["message"])
             raise PdfTooSlow(header["message"])
         if header["status"] == "error":
             raise RuntimeError(f"PDF render failed in the pool: {header['message']}")
