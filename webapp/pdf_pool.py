@@ -41,7 +41,10 @@ from webapp.serving import CLIENT_GONE
 
 log = logging.getLogger(__name__)
 
-NICENESS = 10  # render processes yield the CPU to the server's threads: pages first, PDFs with what is left
+# Render processes yield some CPU to the server's threads. Measured in a burst of heavy PDFs on the shared 2-core
+# machine: guide page p50 27 ms at 10, 39 ms at 0 (p99 ~700 ms both); but at 10 a render on a host busy with other
+# work got so little CPU that a typical summary overran its time limit. 5: a third of the share, not a tenth.
+NICENESS = 5
 _FRAME = struct.Struct(">II")  # header length, payload length
 
 
