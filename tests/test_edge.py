@@ -14,8 +14,19 @@ from webapp.serving import AccessLog, escape_for_log
 ANSWERS = {"as_of": "2026-11-28", "due_date": "2026-10-01", "overdue_amount": "1000"}
 
 
-def make(**settings: object):
-    return create_app({"TESTING": True, "PDF_PRERENDER": False, "RATELIMIT_ENABLED": False, **settings})
+@pytest.fixture(scope="module")
+def edge():
+    """One app for the settings these tests need (each create_app costs seconds)."""
+    return create_app(
+        {
+            "TESTING": True,
+            "PDF_PRERENDER": False,
+            "RATELIMIT_ENABLED": True,
+            "TRUSTED_HOSTS": "guide.example.org, .example.net, [::1], localhost",
+            "TRUSTED_PROXIES": 1,
+            "FORWARDED_ALLOW_IPS": "10.0.0.0/8",
+        }
+    )
 
 
 @pytest.mark.parametrize("host", ["bad host", "x" * 300, "a:99999", "[::1", "a..b", "a\x01b", "évil.example"])
@@ -26,8 +37,8 @@ def test_a_malformed_host_is_a_plain_400_without_a_traceback(client, host: str, 
     assert not [r for r in caplog.records if r.exc_info]
 
 
-def test_only_trusted_hosts_are_served_when_they_are_set() -> None:
-    client = make(TRUSTED_HOSTS="guide.example.org, .example.net, [::1]").test_client()
+def test_only_trusted_hosts_are_served_when_they_are_set(edge) -> None:
+    client = edge.test_client()
     for host in ("guide.example.org", "GUIDE.example.org:8443", "example.net", "a.b.example.net", "[::1]:8000"):
         assert client.get("/zh-hans/", headers={"Host": host}).status_code == 200, host
     for host in ("evil.example", "example.org", "notexample.net", "127.0.0.1"):
@@ -40,9 +51,8 @@ def test_redirects_never_carry_the_host(client) -> None:
     assert client.get("/", headers={"Host": "evil.example"}).headers["Location"].startswith("/zh-han")
 
 
-def test_forwarded_headers_count_only_from_the_trusted_proxies() -> None:
-    app = make(TRUSTED_PROXIES=1, FORWARDED_ALLOW_IPS="10.0.0.0/8", RATELIMIT_ENABLED=True)
-    client = app.test_client()
+def test_forwarded_headers_count_only_from_the_trusted_proxies(edge) -> None:
+    client = edge.test_client()
     forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
     from_proxy = client.get("/zh-hans/", headers=forwarded, environ_base={"REMOTE_ADDR": "10.1.2.3"})
     assert "Strict-Transport-Security" in from_proxy.headers
@@ -64,8 +74,8 @@ def test_no_forwarded_header_is_trusted_by_default(client) -> None:
     assert "evil.example" not in response.text
 
 
-def test_an_ipv6_client_is_its_slash_64_and_change_answers_is_limited() -> None:
-    client = make(RATELIMIT_ENABLED=True).test_client()
+def test_an_ipv6_client_is_its_slash_64_and_change_answers_is_limited(edge) -> None:
+    client = edge.test_client()
 
     def post(address: str) -> int:
         return client.post("/zh-hans/situation", data={}, environ_base={"REMOTE_ADDR": address}).status_code
