@@ -35,7 +35,20 @@ def serve(app: ThreadedWsgi, messages: list[dict[str, Any]], scope: dict[str, An
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: a browser test's session may hold an event loop in this one.
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(app(scope, receive, send))
+        except BaseException as error:
+            failed.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    if failed:
+        raise failed[0]
     return sent
 
 
