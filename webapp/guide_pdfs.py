@@ -80,15 +80,19 @@ class GuidePdfs:
     def _render(self, guide: Guide) -> GuidePdf:
         etag = self.etag(guide)
         data = self._renderer.render(self.html(guide), guide.variant.tag, identifier=etag.encode())
-        ascii_name = f"{guide.slug}-{guide.variant.code}.pdf"
         return GuidePdf(
             data=data,
             etag=etag,
             last_modified=datetime.combine(guide.updated, time(), SHANGHAI),
-            content_disposition=(
-                f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(guide.short_title + '.pdf')}"
-            ),
+            content_disposition=self.content_disposition(guide),
         )
+
+    def content_disposition(self, guide: Guide) -> str:
+        """A neutral file name: a phone's download list and notifications are seen by others, so it names neither
+        the debt nor the platform (the guide's slug and title may do both)."""
+        with self._app.app_context(), force_locale(guide.variant.locale):
+            name = gettext("Guide")
+        return f"attachment; filename=\"guide.pdf\"; filename*=UTF-8''{quote(name + '.pdf')}"
 
     def prerender(self, guides: list[Guide]) -> None:
         for guide in guides:
