@@ -111,9 +111,9 @@ def render_summary_html(answers: Answers, assessment: Assessment, **extra: objec
         return render_template("situation/summary.html", **summary_context(answers, assessment), **extra)
 
 
-def render_summary_pdf(answers: Answers, assessment: Assessment) -> bytes:
+def render_summary_pdf(answers: Answers, assessment: Assessment, **extra: object) -> bytes:
     variant = VARIANTS[answers.variant.lower()]
     app_state = state()
     with force_locale(variant.locale):
-        html = render_template("print/summary.html", **summary_context(answers, assessment))
+        html = render_template("print/summary.html", **summary_context(answers, assessment), **extra)
     return app_state.pdf_renderer.render(html, variant.tag, max_pages=app_state.settings.SUMMARY_MAX_PAGES)

@@ -126,11 +126,12 @@ def too_long_error() -> FieldError:
     return field_error(("contact_log",), "too_long_to_print")
 
 
-def render_pdf_or_refuse(answers: Answers) -> tuple[bytes | None, date]:
-    """The summary PDF, or None when it would be too long to print; a render over time is a 503 to retry."""
+def render_pdf_or_refuse(answers: Answers, rate: forms.RateReading | None = None) -> tuple[bytes | None, date]:
+    """The summary PDF, or None when it would be too long to print; a render over time is a 503 to retry.
+    `rate`: how the form read the penalty rate, shown back in the PDF as on the page."""
     assessment = run_assessment(answers)
     try:
-        return render_summary_pdf(answers, assessment), assessment.as_of
+        return render_summary_pdf(answers, assessment, rate=rate), assessment.as_of
     except PdfTooLong:
         return None, assessment.as_of
     except (PdfTooSlow, PdfBusy) as busy:
@@ -144,7 +145,7 @@ def summary_pdf(v: Variant) -> Response:
         return show_form(v, form_input, answers, status=422)
     if check := unconfirmed_rate(form_input, answers):
         return show_form(v, form_input, [], status=422, rate_check=check)
-    pdf, as_of = render_pdf_or_refuse(answers)
+    pdf, as_of = render_pdf_or_refuse(answers, form_input.rate)
     if pdf is None:
         return show_form(v, form_input, [too_long_error()], status=422)
     return pdf_response(pdf, as_of, VARIANTS[answers.variant.lower()])
