@@ -337,7 +337,7 @@ CASES: dict[str, Case] = {
         "m2",
         interest_cap={"lpr_percent": "3.00", "lpr_date": "2025-05-20", "lpr_checked": False, "cap_percent": "12.00"},
         actions=["rate_above_cap"],
-        pdf_text=["一年期LPR核对到2026年2月24日的报价", "假定报价没有变化"],
+        pdf_text=["一年期LPR的报价只核对到2026年2月24日", "2026年3月10日晚于这个日期", "假定报价没有变化"],
         warnings=["lpr_unconfirmed"],
     ),
     # --- The log is evidence ------------------------------------------------------------------------------------

@@ -31,6 +31,9 @@ READINGS = [
     ("年化18%", "", "0.05"),
     ("18", "annual_percent", "0.05"),
     ("年化24%", "", "0.066667"),  # 24 / 360, to the six places a rate carries
+    ("萬分之5", "", "0.05"),  # as a zh-Hant reader types it
+    ("日萬分之三點五", "", "0.035"),
+    ("罰息日息0.05%", "", "0.05"),
     ("5", "", "rate_unit_missing"),  # the trap: a bare 5 is never read as 5% a day
     ("0.05", "", "rate_unit_missing"),
     ("万分之5", "daily_percent", "rate_unit_conflict"),
@@ -67,6 +70,8 @@ def test_the_form_reads_the_unit_chosen_or_typed_and_nothing_else(typed: str, un
         ("１．２万元", "12000"),
         ("12000元", "12000"),
         ("人民币3000", "3000"),
+        ("1.2萬", "12000"),
+        ("人民幣3000元", "3000"),
         # Left for the model to refuse, naming the field:
         ("1,2000", "1,2000"),
         ("١٢٣٤", "١٢٣٤"),
@@ -83,6 +88,13 @@ def test_form_amounts_in_readers_own_notation_reach_the_summary(client, typed: s
     response = client.post("/zh-hans/situation/summary", data={**DAY, "overdue_amount": typed})
     assert response.status_code == 200
     assert "<dd>¥12,000.00</dd>" in response.text
+
+
+def test_a_zh_hant_reader_types_traditional_units(client) -> None:
+    data = {**DAY, "overdue_amount": "1.2萬", "penalty_daily_rate_percent": "萬分之5"}
+    response = client.post("/zh-hant/situation/summary", data=data)
+    assert response.status_code == 200
+    assert "12,000.00 × 0.05% × 58天" in response.text
 
 
 @pytest.mark.parametrize("typed", ["١٢٣٤", "1_000", "12,00,0"])

@@ -112,9 +112,13 @@ class FormInput:
         return parts[0]
 
 
+# Traditional forms a zh-Hant reader types (萬分之5, 1.2萬, 三點五), read like their Simplified ones.
+_TRADITIONAL = str.maketrans({"萬": "万", "點": "点", "兩": "两", "罰": "罚", "幣": "币", "約": "约", "為": "为"})
+
+
 def _plain(text: str) -> str:
     """Full-width digits and signs as ASCII (NFKC: １２，０００ -> 12,000; ￥ -> ¥), without white space."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).translate(_TRADITIONAL)
 
 
 def _decimal_text(number: Decimal) -> str:
