@@ -57,4 +57,4 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
   CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"]
-ENTRYPOINT ["gunicorn", "--config", "/app/gunicorn.conf.py", "webapp:create_app()"]
+ENTRYPOINT ["gunicorn", "--config", "/app/gunicorn.conf.py"]

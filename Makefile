@@ -9,7 +9,7 @@ STAMPS := .stamps
 .PHONY: run test lint typecheck catalogs catalogs-sync lock system-deps-run system-deps-test clean
 
 run: system-deps-run $(STAMPS)/venv catalogs
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py 'webapp:create_app()'
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
 
 test: system-deps-test $(STAMPS)/venv catalogs lint typecheck
 	$(BIN)/pytest

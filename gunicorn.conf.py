@@ -1,7 +1,13 @@
 """gunicorn settings for `make run` and containers, read from webapp/settings.py like the app's own.
 
+The serving model (README, "Serving under load"): one worker process by default, running gunicorn's asyncio
+worker. Its event loop does all socket I/O, so a client trickling its request, or reading the answer slowly,
+holds no thread; webapp.serving reads each request whole and answers it in one of SERVER_THREADS threads; PDFs
+render in the worker's pool of render processes (webapp/pdf_pool.py), started as the worker starts serving.
+
 A malformed value stops start-up naming the variable. Nothing about a request body, a query string or a cookie is
-ever logged: the access log has method, path, status, size and time; the error log has gunicorn's own messages.
+ever logged: the access log has method, path, status, size and time, with control characters escaped; the error
+log has gunicorn's own messages.
 """
 
 import os
@@ -10,16 +16,17 @@ from webapp.settings import load
 
 settings = load()
 
+wsgi_app = "webapp.serving:create_server()"
 bind = f"{settings.HOST}:{settings.PORT}"
-# PDF rendering is CPU-bound: about one worker per core, plus one to cover a worker being recycled.
 workers = settings.WEB_CONCURRENCY
-worker_class = "sync"
+worker_class = "asgi"
+asgi_lifespan = "on"  # the app starts its render pool at lifespan start-up, in the worker
+asgi_loop = "asyncio"
 # Guides, rules, fonts and the precache are loaded once in the master and shared by the forked workers.
 preload_app = True
-# Recycle workers now and then, with jitter so they never restart together: caps any slow growth in memory.
 max_requests = settings.GUNICORN_MAX_REQUESTS
 max_requests_jitter = settings.GUNICORN_MAX_REQUESTS_JITTER
-# A PDF render is limited to PDF_TIME_LIMIT inside the app; the worker timeout is the last resort.
+# The event loop reports to the master every second whatever the threads do; this only catches a stuck loop.
 timeout = settings.GUNICORN_TIMEOUT
 graceful_timeout = settings.GUNICORN_GRACEFUL_TIMEOUT
 keepalive = 5
@@ -30,9 +37,14 @@ control_socket_disable = True
 limit_request_line = 4094
 limit_request_fields = 60
 limit_request_field_size = 8190
-# Proxies whose X-Forwarded-* headers gunicorn may pass on (the app trusts TRUSTED_PROXIES hops of them).
-forwarded_allow_ips = settings.FORWARDED_ALLOW_IPS
+# gunicorn itself trusts no forwarded header from anyone: no SCRIPT_NAME or PATH_INFO from a header, no scheme
+# from X-Forwarded-Proto. The app (webapp/security.py) trusts X-Forwarded-For and -Proto from TRUSTED_PROXIES
+# proxies at FORWARDED_ALLOW_IPS, and nothing by default.
+forwarded_allow_ips = ""
+forwarder_headers = ""
+secure_scheme_headers: dict[str, str] = {}
 accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+logger_class = "webapp.serving.AccessLog"
 errorlog = "-"
 loglevel = settings.LOG_LEVEL

@@ -38,19 +38,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, scheme: str = "http", **env: str) -> subprocess.Popen:
+# The largest valid answers (100 log rows with 200-character notes): the heaviest summary PDF a reader can ask for.
+HEAVIEST_SITUATION = {
+    **TYPICAL_SITUATION,
+    "contact_log": [{"date": "2026-11-01", "channel": "sms", "note": "很长的备注" * 40} for _ in range(100)],
+}
+
+GUNICORN = Path(sys.executable).parent / "gunicorn"  # the one installed beside the Python running this
+
+
+def start_gunicorn(port: int, scheme: str = "http", log: Path | None = None, **env: str) -> subprocess.Popen:
     """gunicorn with the project's own config on 127.0.0.1:port, returned once /healthz answers (over https when
     `env` gives gunicorn a certificate: the check then trusts whatever certificate it is shown)."""
     environment = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **env}
+    output = log.open("ab") if log else subprocess.DEVNULL
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "webapp:create_app()"],
+        [str(GUNICORN), "--config", str(ROOT / "gunicorn.conf.py")],
         cwd=ROOT,
         env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
     )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             with urllib.request.urlopen(f"{scheme}://127.0.0.1:{port}/healthz", timeout=2, context=_UNVERIFIED):
                 return process

@@ -5,10 +5,17 @@ clients. Rate limits are on, as in production; each simulated reader has its own
 the 198.51.100.0/24 documentation range, trusted through TRUSTED_PROXIES=1), so a 429 is a limit doing its job.
 Reports throughput, p50/p99 per route, status counts and worker RSS.
 
-Phase 2: 1,000 summary PDFs through one worker with recycling off, RSS sampled every 100: it must level off.
+Phase 2, abuse (each for --abuse-seconds, while a probe reads a guide page and /healthz every half second):
+- a burst of the heaviest valid summary PDFs from a dozen clients, each its own loopback address (127.0.0.2...),
+  rate limits on; then the time until the guide page is back to its normal latency;
+- a dozen slow clients: half trickle their request headers a byte at a time, half send a 200 KB form a kilobyte
+  at a time.
+Reports the probe's p50/p99/max and failures during each, and what the PDF clients got.
 
-Run: .venv/bin/python benchmarks/load.py [--seconds 60] [--renders 1000]
-Traffic goes only to 127.0.0.1.
+Phase 3: 1,000 summary PDFs, RSS of the worker and of the render processes sampled every 100: it must level off.
+
+Run: .venv/bin/python benchmarks/load.py [--seconds 60] [--abuse-seconds 30] [--renders 1000]
+Traffic goes only to 127.0.0.0/8.
 """
 
 import argparse
@@ -16,6 +23,7 @@ import http.client
 import json
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -24,9 +32,10 @@ import time
 import urllib.request
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's own modules, run from anywhere
-from benchmarks.common import TYPICAL_SITUATION, free_port, start_gunicorn
+from benchmarks.common import HEAVIEST_SITUATION, TYPICAL_SITUATION, free_port, start_gunicorn
 
 MAX_REQUESTS = 200_000  # a hard cap, whatever the clock says
 ANSWERS = {k: v for k, v in TYPICAL_SITUATION.items() if k != "contact_log"}
@@ -49,19 +58,39 @@ def start(port: int, **env: str) -> subprocess.Popen:
     return start_gunicorn(port, **env)
 
 
+def children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def worker_rss_mb(master: subprocess.Popen) -> list[float]:
-    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-    sizes = []
-    for pid in children:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                sizes.append(int(line.split()[1]) / 1024)
-    return sizes
+    return [rss_mb(pid) for pid in children(master.pid)]
 
 
-def request(port: int, method: str, path: str, body: bytes | None, content_type: str | None, client_ip: str) -> int:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"X-Forwarded-For": client_ip, "Accept-Encoding": "br, gzip"}
+def pool_rss_mb(master: subprocess.Popen) -> list[float]:
+    """The render processes: children of each worker's zygote (the worker's only child)."""
+    return [rss_mb(pid) for worker in children(master.pid) for zygote in children(worker) for pid in children(zygote)]
+
+
+def request(
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None,
+    content_type: str | None,
+    client_ip: str,
+    source: str | None = None,
+    timeout: float = 60,
+) -> int:
+    source_address = (source, 0) if source else None
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=source_address)
+    headers = {"X-Forwarded-For": client_ip, "Accept-Encoding": "br, gzip"} if client_ip else {}
     if content_type:
         headers["Content-Type"] = content_type
     connection.request(method, path, body=body, headers=headers)
@@ -130,31 +159,193 @@ def report(clients: int, result: dict, rss: list[float]) -> None:
 
 def render_soak(renders: int) -> None:
     port = free_port()
-    server = start(port, WEB_CONCURRENCY="1", GUNICORN_MAX_REQUESTS="0", RATELIMIT_ENABLED="0")
+    server = start(port, RATELIMIT_ENABLED="0")
     body = json.dumps(ANSWERS).encode()
     every = max(1, renders // 10)
     try:
-        samples = [(0, worker_rss_mb(server)[0])]
+        samples = [(0, worker_rss_mb(server)[0], pool_rss_mb(server))]
         for done in range(1, renders + 1):
-            status = request(port, "POST", "/api/v1/summary.pdf", body, "application/json", "198.51.100.200")
+            status = request(port, "POST", "/api/v1/summary.pdf", body, "application/json", "")
             if status != 200:
                 print(f"render {done}: status {status}")
             if done % every == 0:
-                samples.append((done, worker_rss_mb(server)[0]))
+                samples.append((done, worker_rss_mb(server)[0], pool_rss_mb(server)))
     finally:
         server.terminate()
         server.wait(20)
-    print(f"\n== {renders} summary PDFs through one worker (recycling off): RSS MB after N renders")
-    print("   " + "  ".join(f"{n}:{rss:.0f}" for n, rss in samples))
-    second_half = [rss for n, rss in samples if n >= renders // 2]
-    print(f"   growth over the second half: {second_half[-1] - second_half[0]:+.1f} MB")
+    print(f"\n== {renders} summary PDFs (the worker never recycles; render processes after PDF_POOL_RENDERS)")
+    print("   renders: worker RSS MB, render processes' RSS MB")
+    for n, worker, pool in samples:
+        print(f"   {n:>5}: {worker:.0f}  {[round(r) for r in pool]}")
+    second_half = [worker for n, worker, _ in samples if n >= renders // 2]
+    print(f"   worker growth over the second half: {second_half[-1] - second_half[0]:+.1f} MB")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] if ordered else float("nan")
+
+
+def summarise(name: str, samples: list[tuple[float, int]]) -> str:
+    latencies = [latency for latency, status in samples if status == 200]
+    failed = sum(1 for _, status in samples if status != 200)
+    return (
+        f"{name}: n={len(samples)} p50={percentile(latencies, 0.5) * 1000:.0f}ms "
+        f"p99={percentile(latencies, 0.99) * 1000:.0f}ms max={max(latencies, default=0) * 1000:.0f}ms failed={failed}"
+    )
+
+
+class Probe:
+    """Reads a guide page and /healthz every half second, as a reader and a load balancer would."""
+
+    PATHS: ClassVar[dict[str, str]] = {"guide": "/zh-hant/guides/58-finance-overdue", "healthz": "/healthz"}
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.samples: list[tuple[float, str, float, int]] = []  # when, what, latency, status (0: failed)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for name, path in self.PATHS.items():
+                began = time.perf_counter()
+                try:
+                    status = request(self.port, "GET", path, None, None, "", timeout=10)
+                except OSError:
+                    status = 0
+                self.samples.append((time.monotonic(), name, time.perf_counter() - began, status))
+            self._stop.wait(0.5)
+
+    def __enter__(self) -> "Probe":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def between(self, name: str, start: float, end: float) -> list[tuple[float, int]]:
+        return [
+            (latency, status) for when, what, latency, status in self.samples if what == name and start <= when < end
+        ]
+
+
+def pdf_burst(port: int, clients: int, seconds: float) -> None:
+    body = json.dumps(HEAVIEST_SITUATION).encode()
+    statuses: Counter = Counter()
+    pdf_latency: dict[int, list[float]] = defaultdict(list)
+    with Probe(port) as probe:
+        time.sleep(3)
+        baseline = percentile([lat for lat, st in probe.between("guide", 0, time.monotonic()) if st == 200], 0.5)
+        began = time.monotonic()
+        stop_at = began + seconds
+
+        def client(index: int) -> None:
+            source = f"127.0.0.{index + 2}"
+            for _ in range(1000):
+                if time.monotonic() >= stop_at:
+                    return
+                start_at = time.perf_counter()
+                try:
+                    status = request(port, "POST", "/api/v1/summary.pdf", body, "application/json", "", source, 60)
+                except OSError:
+                    status = 0
+                statuses[status] += 1
+                pdf_latency[status].append(time.perf_counter() - start_at)
+                if status in (429, 503):
+                    time.sleep(1)  # a client told to come back later does, a second later
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        ended = time.monotonic()
+        normal = max(3 * baseline, 0.05)
+        recovered_at = None
+        while time.monotonic() < ended + 120:
+            time.sleep(0.5)
+            recent = [s for s in probe.samples if s[1] == "guide" and s[0] >= ended][-3:]
+            if len(recent) == 3 and all(status == 200 and latency <= normal for _, _, latency, status in recent):
+                recovered_at = recent[0][0]
+                break
+    print(f"\n== heavy summary PDF burst: {clients} clients for {seconds:.0f} s (each its own address)")
+    print(
+        f"   PDFs: {dict(statuses)}; "
+        + ", ".join(
+            f"{status}: p50 {percentile(v, 0.5):.1f} s max {max(v):.1f} s" for status, v in sorted(pdf_latency.items())
+        )
+    )
+    print(f"   during: {summarise('guide', probe.between('guide', began, ended))}")
+    print(f"           {summarise('healthz', probe.between('healthz', began, ended))}")
+    after = "not within 120 s" if recovered_at is None else f"{max(0.0, recovered_at - ended):.1f} s"
+    print(f"   back to normal (guide under {normal * 1000:.0f} ms, 3 in a row) after the burst: {after}")
+
+
+def slow_clients(port: int, clients: int, seconds: float) -> None:
+    stop_at = time.monotonic() + seconds
+    form = ("platform=" + "x" * 200_000).encode()
+
+    def trickle_headers(index: int) -> None:
+        with socket.create_connection(("127.0.0.1", port), source_address=(f"127.0.1.{index + 2}", 0)) as s:
+            s.sendall(b"GET /zh-hans/ HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            while time.monotonic() < stop_at:
+                s.sendall(b"X")
+                time.sleep(1)
+
+    def trickle_body(index: int) -> None:
+        with socket.create_connection(("127.0.0.1", port), source_address=(f"127.0.1.{index + 2}", 0)) as s:
+            s.sendall(
+                b"POST /zh-hans/situation/summary HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\n" + f"Content-Length: {len(form)}\r\n\r\n".encode()
+            )
+            for offset in range(0, len(form), 1024):
+                if time.monotonic() >= stop_at:
+                    return
+                s.sendall(form[offset : offset + 1024])
+                time.sleep(0.15)
+
+    with Probe(port) as probe:
+        began = time.monotonic()
+        threads = [
+            threading.Thread(target=trickle_headers if i % 2 == 0 else trickle_body, args=(i,), daemon=True)
+            for i in range(clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(seconds + 10)
+        ended = time.monotonic()
+    print(f"\n== {clients} slow clients for {seconds:.0f} s (half trickle headers, half a 200 KB form body)")
+    print(f"   during: {summarise('guide', probe.between('guide', began, ended))}")
+    print(f"           {summarise('healthz', probe.between('healthz', began, ended))}")
+
+
+def abuse(seconds: float) -> None:
+    port = free_port()
+    server = start(port, RATELIMIT_ENABLED="1")
+    try:
+        pdf_burst(port, 12, seconds)
+        slow_clients(port, 12, seconds)
+    finally:
+        server.terminate()
+        server.wait(20)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--abuse-seconds", type=float, default=30)
     parser.add_argument("--renders", type=int, default=1000)
+    parser.add_argument("--only", choices=("mixed", "abuse", "soak"), default=None)
     args = parser.parse_args()
+    if args.only in (None, "abuse"):
+        abuse(args.abuse_seconds)
+    if args.only in (None, "soak") and args.renders:
+        render_soak(args.renders)
+    if args.only not in (None, "mixed"):
+        return
     port = free_port()
     server = start(port, TRUSTED_PROXIES="1", RATELIMIT_ENABLED="1")
     try:
@@ -165,8 +356,6 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(20)
-    if args.renders:
-        render_soak(args.renders)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from webapp import assets, catalogs, fonts, formatting, guide_pdfs, http_caching
 from webapp.content import ContentError, load_library
 from webapp.conversion import Converter, Glossary
 from webapp.fonts import PDF_FONT_FAMILIES
-from webapp.pdf import PdfRenderer
+from webapp.pdf_pool import PooledRenderer
 from webapp.situation.assess import unknown_conditions
 from webapp.situation.rules import load_rules
 from webapp.state import EXTENSION_KEY, AppState
@@ -50,13 +50,17 @@ def build_state(app: Flask, config: settings.Settings) -> AppState:
     sans_sc = found[PDF_FONT_FAMILIES["zh-Hans"]]
     assert sans_sc is not None
     static = Path(app.static_folder or "")
-    renderer = PdfRenderer(
+    renderer = PooledRenderer(
         static,
         [static / "css" / "print.css"],
         guide_pdfs.variant_css(app, PDF_FONT_FAMILIES),
         max_pages=config.PDF_MAX_PAGES,
         time_limit=config.PDF_TIME_LIMIT,
         isolate=config.PDF_ISOLATE,
+        pool_size=config.PDF_POOL_SIZE,
+        pool_queue=config.PDF_POOL_QUEUE,
+        pool_wait=config.PDF_QUEUE_WAIT,
+        renders_per_process=config.PDF_POOL_RENDERS,
     )
     renderer.warm_up()
     return AppState(
@@ -107,4 +111,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     pwa.init_app(app)
     errors.init_app(app)
     pwa.build_at_startup(app)
+    security.guard_hosts(app, config)
     return app

@@ -1,14 +1,30 @@
-"""Security headers on every response, and the client address behind trusted proxies.
+"""Security headers on every response; the HTTP edge: Host, redirects, and what proxies may tell us.
 
 The pages need nothing but their own origin: one external script per page, one stylesheet, no inline code or
 style, no third-party anything. So the policy can be strict, and a test checks it on every route.
+
+At the edge, before Flask routes anything: a Host that is malformed, or not one of TRUSTED_HOSTS when that is
+set, gets a plain 400 (nothing past it runs, so nothing can fail on it). X-Forwarded-For and -Proto are believed
+only from a peer in FORWARDED_ALLOW_IPS, and only for TRUSTED_PROXIES hops; X-Forwarded-Host, SCRIPT_NAME and the
+like never (gunicorn.conf.py makes gunicorn trust none of them either). Redirects carry relative Locations, so
+whatever a client puts in Host never comes back to it in one.
 """
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from webapp.settings import Settings
+from webapp.settings import Settings, is_host_name, split_list
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 # Every fetch directive (script, style, img, font, connect, manifest, worker) falls back to default-src, so naming
 # them again with 'self' would only lengthen a header sent with every response on slow connections.
@@ -59,8 +75,101 @@ def secure_headers(response: Response) -> Response:
     return response
 
 
+_PORT = re.compile(r"[0-9]{1,5}")
+
+
+def host_and_port(host: str) -> tuple[str, str] | None:
+    """A Host header split into name and port, or None when it is malformed."""
+    name, port = host, ""
+    if host.startswith("["):
+        name, bracket, rest = host[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            return None
+        port = rest[1:]
+        try:
+            ipaddress.IPv6Address(name)
+        except ValueError:
+            return None
+    else:
+        if host.count(":") == 1:
+            name, port = host.split(":")
+        if not is_host_name(name):
+            return None
+    if port and not (_PORT.fullmatch(port) and 0 < int(port) < 65536):
+        return None
+    return name.lower().rstrip("."), port
+
+
+class HostCheck:
+    """A plain 400 for a malformed Host, or one not among `trusted` (when any are given), before Flask runs."""
+
+    def __init__(self, app: WsgiApp, trusted: list[str]) -> None:
+        self.app = app
+        self.trusted = [name.lower().rstrip(".").strip("[]") for name in trusted]
+
+    def allowed(self, host: str) -> bool:
+        parsed = host_and_port(host)
+        if parsed is None:
+            return False
+        if not self.trusted:
+            return True
+        name = parsed[0]
+        return any(
+            name == entry or (entry.startswith(".") and (name == entry[1:] or name.endswith(entry)))
+            for entry in self.trusted
+        )
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        host = environ.get("HTTP_HOST")
+        if host is not None and not self.allowed(host):
+            response = Response("400 Bad Request: unknown host\n", status=400, mimetype="text/plain")
+            secure_headers(response)
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Connection"] = "close"
+            return response(environ, start_response)
+        return self.app(environ, start_response)
+
+
+class TrustedProxies:
+    """Werkzeug's ProxyFix for requests from the proxies' own addresses only; anyone else's X-Forwarded-* is
+    ignored (and their address is their own)."""
+
+    def __init__(self, app: WsgiApp, hops: int, allowed: list[str]) -> None:
+        self.app = app
+        self.fixed = ProxyFix(app, x_for=hops, x_proto=hops)
+        self.anyone = "*" in allowed
+        self.networks = [ipaddress.ip_network(item) for item in allowed if item != "*"]
+
+    def trusted(self, peer: str) -> bool:
+        if self.anyone:
+            return True
+        try:
+            address = ipaddress.ip_address(peer)
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if self.trusted(environ.get("REMOTE_ADDR", "")):
+            return self.fixed(environ, start_response)
+        return self.app(environ, start_response)
+
+
+def relative_location(response: Response) -> Response:
+    """A redirect to this site says only where on it (Werkzeug's slash redirects build an absolute URL from the
+    request's Host). A path that starts with // would read as another host: it gets one slash."""
+    location = response.headers.get("Location")
+    if location and 300 <= response.status_code < 400:
+        parts = urlsplit(location)
+        if parts.netloc and parts.netloc.lower() == request.host.lower():
+            path = "/" + parts.path.lstrip("/\\")
+            response.headers["Location"] = urlunsplit(("", "", path, parts.query, parts.fragment))
+    return response
+
+
 def init_app(app: Flask, settings: Settings) -> None:
     app.after_request(secure_headers)
+    app.after_request(relative_location)
     hsts_seconds = settings.HSTS_SECONDS
 
     @app.after_request
@@ -70,7 +179,13 @@ def init_app(app: Flask, settings: Settings) -> None:
             response.headers["Strict-Transport-Security"] = f"max-age={hsts_seconds}; includeSubDomains"
         return response
 
-    proxies = settings.TRUSTED_PROXIES
-    if proxies:
-        # Behind N proxies, trust their X-Forwarded-For/-Proto: per-reader rate limits and HTTPS detection.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    if settings.TRUSTED_PROXIES:
+        # Behind N proxies, believe their X-Forwarded-For/-Proto: per-reader rate limits and HTTPS detection.
+        proxies = TrustedProxies(app.wsgi_app, settings.TRUSTED_PROXIES, split_list(settings.FORWARDED_ALLOW_IPS))
+        app.wsgi_app = proxies  # type: ignore[method-assign]
+
+
+def guard_hosts(app: Flask, settings: Settings) -> None:
+    """The Host check, outermost. Call last: the app renders its own pages at start-up (the precache) as
+    `localhost`, which need not be one of TRUSTED_HOSTS."""
+    app.wsgi_app = HostCheck(app.wsgi_app, split_list(settings.TRUSTED_HOSTS))  # type: ignore[method-assign]

@@ -7,7 +7,9 @@ Anything else stops start-up with a message naming the variable, for the app and
 (`python -m webapp.settings`) and a test checks the two agree.
 """
 
+import ipaddress
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -32,6 +34,7 @@ def setting(
     choices: tuple[str, ...] = (),
     shown_default: str | None = None,
     server: bool = False,
+    check: str = "",
 ) -> Any:
     """One setting's declaration; `server` marks those only gunicorn reads."""
     return field(
@@ -43,12 +46,52 @@ def setting(
             "choices": choices,
             "shown_default": shown_default,
             "server": server,
+            "check": check,
         },
     )
 
 
-def _cpus_plus_one() -> int:
-    return (os.cpu_count() or 1) + 1
+PAGE_THREADS = 16  # threads no PDF request can hold, when SERVER_THREADS is left to its default
+
+
+def _cpus() -> int:
+    return os.cpu_count() or 1
+
+
+_HOST_NAME = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)(\.(?!-)[a-z0-9_-]{1,63}(?<!-))*\.?")
+
+
+def _check_addresses(text: str) -> None:
+    for item in split_list(text):
+        if item != "*":
+            try:
+                ipaddress.ip_network(item)
+            except ValueError:
+                raise SettingsError(f"not an address or network: {item!r} (like 10.0.0.0/8 or ::1)") from None
+
+
+def is_host_name(name: str) -> bool:
+    """A DNS name or an IPv4 address, as a Host header may carry it (a trailing dot allowed)."""
+    return len(name) <= 253 and _HOST_NAME.fullmatch(name.lower()) is not None and not name.startswith(".")
+
+
+def _check_hosts(text: str) -> None:
+    for item in split_list(text):
+        try:
+            ipaddress.ip_address(item.strip("[]"))
+            continue
+        except ValueError:
+            pass
+        if not is_host_name(item.removeprefix(".")):
+            raise SettingsError(f"not a host name: {item!r} (like guide.example.org or .example.org)")
+
+
+_CHECKS = {"addresses": _check_addresses, "hosts": _check_hosts}
+
+
+def split_list(text: str) -> list[str]:
+    """A comma-separated setting's items, stripped, empty ones dropped."""
+    return [item.strip() for item in text.split(",") if item.strip()]
 
 
 @dataclass(frozen=True)
@@ -57,7 +100,25 @@ class Settings:
     HOST: str = setting("127.0.0.1", "where `make run` and the container listen", server=True)
     PORT: int = setting(8000, "the port", minimum=1, maximum=65535, server=True)
     WEB_CONCURRENCY: int = setting(
-        0, "gunicorn workers; 0 means one per CPU, plus one", minimum=0, maximum=64, shown_default="0", server=True
+        1,
+        "gunicorn worker processes, each with its own event loop, request threads and render pool",
+        minimum=1,
+        maximum=64,
+        server=True,
+    )
+    SERVER_THREADS: int = setting(
+        0,
+        "threads per worker that answer requests (the event loop does all reading and writing); must exceed"
+        " PDF_POOL_SIZE + PDF_POOL_QUEUE, the most that PDFs may hold; 0: those plus 16 for pages",
+        minimum=0,
+        maximum=512,
+        shown_default="0",
+    )
+    SERVER_BODY_TIMEOUT: float = setting(
+        60.0,
+        "seconds a client may take to send its request body (a slow upload holds no thread)",
+        minimum=1,
+        maximum=600,
     )
     GUNICORN_TIMEOUT: int = setting(
         60, "seconds before gunicorn restarts a worker that stopped answering", minimum=5, server=True
@@ -66,7 +127,10 @@ class Settings:
         25, "seconds a worker may finish its requests after a restart or shutdown signal", minimum=1, server=True
     )
     GUNICORN_MAX_REQUESTS: int = setting(
-        2000, "recycle a worker after this many requests (0: never)", minimum=0, server=True
+        0,
+        "recycle a worker after this many requests (0: never; render processes are recycled on their own)",
+        minimum=0,
+        server=True,
     )
     GUNICORN_MAX_REQUESTS_JITTER: int = setting(
         200, "a random extra up to this many, so workers never recycle together", minimum=0, server=True
@@ -75,7 +139,10 @@ class Settings:
         "", "where gunicorn keeps worker heartbeat files; empty: /dev/shm where there is one", server=True
     )
     FORWARDED_ALLOW_IPS: str = setting(
-        "127.0.0.1", "gunicorn: addresses of proxies allowed to set forwarded headers", server=True
+        "127.0.0.1,::1",
+        "addresses or networks of the proxies whose X-Forwarded-For/-Proto are trusted, when TRUSTED_PROXIES > 0"
+        " (* for any)",
+        check="addresses",
     )
     LOG_LEVEL: str = setting(
         "info",
@@ -106,7 +173,16 @@ class Settings:
         365 * 24 * 3600, "Strict-Transport-Security max-age on HTTPS requests; 0 turns it off", minimum=0
     )
     TRUSTED_PROXIES: int = setting(
-        0, "how many reverse proxies stand in front (their X-Forwarded-* headers are trusted)", minimum=0, maximum=5
+        0,
+        "how many reverse proxies stand in front; 0: no forwarded header is trusted",
+        minimum=0,
+        maximum=5,
+    )
+    TRUSTED_HOSTS: str = setting(
+        "",
+        "host names the site answers to, comma-separated (.example.org: it and its subdomains); empty: any"
+        " well-formed Host. Any other Host gets a 400",
+        check="hosts",
     )
     QUICK_EXIT_URL: str = setting(
         "https://www.baidu.com/", "where the quick-exit button goes, replacing the page in history"
@@ -120,7 +196,29 @@ class Settings:
         minimum=1,
     )
     PDF_TIME_LIMIT: float = setting(20.0, "seconds a PDF render may take", minimum=1, maximum=300)
-    PDF_ISOLATE: bool = setting(True, "render each PDF in a forked child (memory returned on exit, overruns killed)")
+    PDF_ISOLATE: bool = setting(
+        True,
+        "outside the render pool (start-up, CLI), render each PDF in a forked child (memory returned, overruns killed)",
+    )
+    PDF_POOL_SIZE: int = setting(
+        0, "render processes per worker; 0: one per CPU", minimum=0, maximum=64, shown_default="0"
+    )
+    PDF_POOL_QUEUE: int = setting(
+        0,
+        "PDF requests that may wait for a render process (more get a 503 at once); 0: twice the pool size",
+        minimum=0,
+        maximum=256,
+        shown_default="0",
+    )
+    PDF_QUEUE_WAIT: float = setting(
+        3.0,
+        "seconds a PDF request may wait for a render process before a 503 with Retry-After",
+        minimum=0.1,
+        maximum=60,
+    )
+    PDF_POOL_RENDERS: int = setting(
+        100, "renders a render process does before a fresh one replaces it (returns native memory)", minimum=1
+    )
 
 
 SETTINGS = fields(Settings)
@@ -160,6 +258,11 @@ def _check_bounds(name: str, value: Any, meta: Mapping[str, Any]) -> None:
         raise SettingsError(f"{name}={value!r}: must be at most {meta['maximum']}")
     if meta["choices"] and value not in meta["choices"]:
         raise SettingsError(f"{name}={value!r}: expected one of {', '.join(meta['choices'])}")
+    if meta["check"]:
+        try:
+            _CHECKS[meta["check"]](value)
+        except SettingsError as error:
+            raise SettingsError(f"{name}={value!r}: {error}") from None
 
 
 def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -176,8 +279,18 @@ def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] 
         elif name in environ:
             values[name] = _parse(name, environ[name], _TYPES[name], declared.metadata)
     settings = Settings(**values)
-    if settings.WEB_CONCURRENCY == 0:
-        settings = replace(settings, WEB_CONCURRENCY=_cpus_plus_one())
+    if settings.PDF_POOL_SIZE == 0:
+        settings = replace(settings, PDF_POOL_SIZE=_cpus())
+    if settings.PDF_POOL_QUEUE == 0:
+        settings = replace(settings, PDF_POOL_QUEUE=2 * settings.PDF_POOL_SIZE)
+    for_pdfs = settings.PDF_POOL_SIZE + settings.PDF_POOL_QUEUE
+    if settings.SERVER_THREADS == 0:
+        settings = replace(settings, SERVER_THREADS=for_pdfs + PAGE_THREADS)
+    elif for_pdfs >= settings.SERVER_THREADS:
+        raise SettingsError(
+            f"SERVER_THREADS={settings.SERVER_THREADS}: must be more than PDF_POOL_SIZE + PDF_POOL_QUEUE ({for_pdfs}),"
+            " or PDF requests could take every thread and pages would wait"
+        )
     return settings
 
 

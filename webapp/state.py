@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # types only: every module may read the state, so this one im
     from webapp.content import Library
     from webapp.conversion import Converter
     from webapp.guide_pdfs import GuidePdfs
-    from webapp.pdf import PdfRenderer
+    from webapp.pdf_pool import PooledRenderer
     from webapp.pwa import OfflineBundle
     from webapp.settings import Settings
     from webapp.situation.rules import Rules
@@ -39,7 +39,7 @@ class AppState:
     rules: Rules
     catalogs: CatalogStatus
     assets: Assets
-    pdf_renderer: PdfRenderer
+    pdf_renderer: PooledRenderer  # a PdfRenderer that renders in its pool of processes once the server starts it
     guide_pdfs: GuidePdfs
     limiter: Limiter
     offline: OfflineBundle | None = field(default=None)

@@ -26,6 +26,16 @@ def test_booleans_take_the_usual_words(raw: str, value: bool) -> None:
         ("MAX_CONTENT_LENGTH", "1.5", "MAX_CONTENT_LENGTH='1.5': expected a whole number"),
         ("LOG_LEVEL", "loud", "LOG_LEVEL='loud': expected one of debug, info"),
         ("GUIDES_DIR", " ", "GUIDES_DIR is empty"),
+        ("SERVER_THREADS", "-1", "SERVER_THREADS=-1: must be at least 0"),
+        ("SERVER_BODY_TIMEOUT", "soon", "SERVER_BODY_TIMEOUT='soon': expected a number"),
+        ("PDF_POOL_SIZE", "-1", "PDF_POOL_SIZE=-1: must be at least 0"),
+        ("PDF_QUEUE_WAIT", "inf", "PDF_QUEUE_WAIT='inf': expected a finite number"),
+        ("PDF_POOL_RENDERS", "0", "PDF_POOL_RENDERS=0: must be at least 1"),
+        ("WEB_CONCURRENCY", "0", "WEB_CONCURRENCY=0: must be at least 1"),
+        ("TRUSTED_HOSTS", "guide.example.org, bad host", "TRUSTED_HOSTS='guide.example.org, bad host': not a host"),
+        ("TRUSTED_HOSTS", "-x.example", "not a host name: '-x.example'"),
+        ("FORWARDED_ALLOW_IPS", "10.0.0.300", "FORWARDED_ALLOW_IPS='10.0.0.300': not an address or network"),
+        ("FORWARDED_ALLOW_IPS", "10.0.0.1/8", "not an address or network: '10.0.0.1/8'"),
     ],
 )
 def test_a_malformed_value_is_refused_naming_the_variable(name: str, raw: str, says: str) -> None:
@@ -38,7 +48,22 @@ def test_defaults_hold_without_any_variable() -> None:
     defaults = load({})
     assert defaults.RATELIMIT_ENABLED is True
     assert defaults.PDF_MAX_PAGES == 40 and defaults.SUMMARY_MAX_PAGES == 30
-    assert defaults.WEB_CONCURRENCY >= 2  # 0 means "CPUs + 1"
+    assert defaults.WEB_CONCURRENCY == 1 and defaults.TRUSTED_PROXIES == 0 and defaults.TRUSTED_HOSTS == ""
+    assert defaults.PDF_POOL_SIZE >= 1  # 0 means one per CPU
+    assert defaults.PDF_POOL_QUEUE == 2 * defaults.PDF_POOL_SIZE
+    assert defaults.SERVER_THREADS == defaults.PDF_POOL_SIZE + defaults.PDF_POOL_QUEUE + 16
+
+
+def test_pdfs_can_never_take_every_thread() -> None:
+    with pytest.raises(SettingsError, match="SERVER_THREADS=6: must be more than PDF_POOL_SIZE"):
+        load({"SERVER_THREADS": "6", "PDF_POOL_SIZE": "2", "PDF_POOL_QUEUE": "4"})
+    assert load({"SERVER_THREADS": "7", "PDF_POOL_SIZE": "2", "PDF_POOL_QUEUE": "4"}).SERVER_THREADS == 7
+
+
+def test_lists_of_hosts_and_addresses_are_accepted() -> None:
+    loaded = load({"TRUSTED_HOSTS": "guide.example.org, .example.net,[::1], 127.0.0.1", "FORWARDED_ALLOW_IPS": "*"})
+    assert loaded.TRUSTED_HOSTS.startswith("guide.example.org")
+    assert load({"FORWARDED_ALLOW_IPS": "10.0.0.0/8, ::1, 192.0.2.7"}).FORWARDED_ALLOW_IPS
 
 
 def test_overrides_are_checked_against_the_same_bounds() -> None:
@@ -52,6 +77,8 @@ def test_gunicorn_reads_the_same_settings(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("LOG_LEVEL", "warning")
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert (conf["workers"], conf["bind"], conf["loglevel"]) == (5, "127.0.0.1:8123", "warning")
+    # gunicorn itself trusts no forwarded header; the app decides (TRUSTED_PROXIES, FORWARDED_ALLOW_IPS).
+    assert conf["forwarded_allow_ips"] == "" and conf["forwarder_headers"] == "" and conf["secure_scheme_headers"] == {}
     monkeypatch.setenv("GUNICORN_TIMEOUT", "soon")
     with pytest.raises(SettingsError, match="GUNICORN_TIMEOUT"):
         runpy.run_path(str(ROOT / "gunicorn.conf.py"))
