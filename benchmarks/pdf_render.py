@@ -40,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's own modules, run from anywhere
 from benchmarks.common import TYPICAL_SITUATION
+from webapp.state import state
 
 ROOT = Path(__file__).resolve().parent.parent
 # What the app warms up with (see the report for webapp/__init__.py): a summary like a reader's, but not the one
@@ -78,7 +79,7 @@ def summary_html(app, variant, situation: dict = TYPICAL_SITUATION) -> str:
     from flask_babel import force_locale
 
     from webapp.situation.model import Answers
-    from webapp.situation.service import run_assessment, summary_context
+    from webapp.summary import run_assessment, summary_context
 
     answers = Answers.model_validate({**situation, "variant": variant.tag})
     with app.test_request_context(f"/{variant.code}/"), force_locale(variant.locale):
@@ -96,7 +97,7 @@ def worker(step: int) -> None:
     """One step's renderer, answering 'render' on stdin with a JSON line: milliseconds, size, sha256."""
     from webapp import pdf, pdf_patches
     from webapp.pdf import PdfRenderer
-    from webapp.situation.service import SUMMARY_MAX_PAGES
+    from webapp.settings import Settings
     from webapp.variants import HANS
 
     enabled = STEPS[: step + 1]
@@ -106,7 +107,7 @@ def worker(step: int) -> None:
 
     app = create_app({"PDF_PRERENDER": False})
     PdfRenderer.warm_up = warm_up
-    renderer = app.extensions["pdf_renderer"]
+    renderer = state(app).pdf_renderer
     patches = {
         "subset once": pdf_patches.SUBSET_ONCE,
         "zero copy": pdf_patches.ZERO_COPY,
@@ -135,7 +136,7 @@ def worker(step: int) -> None:
             print("{}", flush=True)
             continue
         cpu_before, start = cpu_seconds(os.times()), time.perf_counter()
-        pdf = renderer.render(html, HANS.tag, max_pages=SUMMARY_MAX_PAGES)
+        pdf = renderer.render(html, HANS.tag, max_pages=Settings.SUMMARY_MAX_PAGES)
         elapsed = time.perf_counter() - start
         for thread in threading.enumerate():  # a child's CPU time is counted here once it has been reaped
             if thread.name == "pdf-child-reaper":

@@ -16,7 +16,7 @@ ANSWERS = {
     "overdue_amount": "1000",
     "penalty_daily_rate_percent": "0.05",
 }
-FORM = {**ANSWERS, "contacts": ["phone"]}
+FORM = {**ANSWERS, "penalty_rate_unit": "daily_percent", "contacts": ["phone"]}
 
 
 def every_kind_of_response(client, app) -> dict[str, object]:

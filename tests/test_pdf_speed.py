@@ -14,11 +14,11 @@ from flask import Flask, render_template
 from flask_babel import force_locale
 
 from benchmarks.common import TYPICAL_SITUATION
-from tests.conftest import GUIDE_SLUG, ROOT
-from tests.helpers import pdffonts, pdftotext
+from tests.helpers import GUIDE_SLUG, ROOT, pdffonts, pdftotext
 from webapp import PDF_FONT_FAMILIES, pdf_patches
 from webapp.guide_pdfs import variant_css
 from webapp.pdf import PdfRenderer
+from webapp.state import state
 from webapp.variants import VARIANTS
 
 pytestmark = pytest.mark.slow
@@ -27,7 +27,7 @@ STATIC = ROOT / "webapp" / "static"
 
 def summary_html(app: Flask, code: str, **changes: object) -> str:
     from webapp.situation.model import Answers
-    from webapp.situation.service import run_assessment, summary_context
+    from webapp.summary import run_assessment, summary_context
 
     variant = VARIANTS[code]
     answers = Answers.model_validate({**TYPICAL_SITUATION, "variant": variant.tag, **changes})
@@ -56,18 +56,18 @@ def unpatched(app: Flask) -> PdfRenderer:
 
 @pytest.fixture(scope="module")
 def documents(app: Flask) -> dict[str, tuple[str, str]]:
-    guide = app.extensions["library"].get(GUIDE_SLUG, VARIANTS["zh-hant"])
+    guide = state(app).library.get(GUIDE_SLUG, VARIANTS["zh-hant"])
     return {
         "summary zh-Hans": (summary_html(app, "zh-hans"), "zh-Hans"),
         "summary zh-Hant": (summary_html(app, "zh-hant"), "zh-Hant"),
         "long summary": (long_summary_html(app), "zh-Hans"),
         "missing glyph": (with_missing_glyph(summary_html(app, "zh-hans")), "zh-Hans"),
-        "guide zh-Hant": (app.extensions["guide_pdfs"].html(guide), "zh-Hant"),
+        "guide zh-Hant": (state(app).guide_pdfs.html(guide), "zh-Hant"),
     }
 
 
 def test_patched_and_unpatched_renders_give_the_same_bytes(app, unpatched, documents) -> None:
-    renderer = app.extensions["pdf_renderer"]  # the app's own: patched, warmed in the parent, a child per render
+    renderer = state(app).pdf_renderer  # the app's own: patched, warmed in the parent, a child per render
     assert renderer.patches == pdf_patches.ALL and renderer.isolate
     for name, (html, tag) in documents.items():
         assert renderer.render(html, tag, max_pages=40) == unpatched.render(html, tag, max_pages=40), name
@@ -97,7 +97,7 @@ def assert_reads_and_looks_the_same(pdf: bytes, reference: bytes, folder: Path) 
 def test_patched_summary_looks_reads_and_is_tagged_the_same(app, unpatched, documents, name, tmp_path) -> None:
     # Holds even if a later patch changes bytes legitimately: every page's pixels, the text, the fonts, the tags.
     html, tag = documents[name]
-    patched = app.extensions["pdf_renderer"].render(html, tag, max_pages=40)
+    patched = state(app).pdf_renderer.render(html, tag, max_pages=40)
     assert_reads_and_looks_the_same(patched, unpatched.render(html, tag, max_pages=40), tmp_path)
 
 

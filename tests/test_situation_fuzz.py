@@ -100,3 +100,57 @@ def test_api_conforms_to_its_openapi_document(case) -> None:
     # amount; the contract before the due date), so a schema-valid body may still rightly get a 422.
     # Identity encoding: schemathesis's WSGI transport does not decode brotli (compression is tested elsewhere).
     case.call_and_validate(excluded_checks=[positive_data_acceptance], headers={"Accept-Encoding": "identity"})
+
+
+# Form posts as readers (and mistakes) make them: numbers with and without units, huge and tiny, with every unit
+# the list offers and some it does not, amounts in readers' notation, timestamps for dates, odd times.
+numbers = st.one_of(
+    st.decimals(min_value=0, max_value=Decimal(10**15), allow_nan=False, allow_infinity=False).map(str),
+    st.integers(min_value=0, max_value=10**30).map(str),
+    st.sampled_from(["1e999999", "9" * 5000, "0." + "0" * 400 + "1", "-5", "NaN", "١٢", "１２", "1_0", ""]),
+)
+rate_texts = st.builds(
+    lambda before, number, after: f"{before}{number}{after}",
+    st.sampled_from(["", "万分之", "千分之", "日息", "年化", "每天", "罚息"]),
+    numbers | st.sampled_from(["五", "三点五", "十五", "二十"]),
+    st.sampled_from(["", "%", "％", "‱", "‰", "/天", "/年", "万"]),
+)
+money_texts = st.builds(
+    lambda before, number, after: f"{before}{number}{after}",
+    st.sampled_from(["", "¥", "￥", "人民币"]),
+    numbers,
+    st.sampled_from(["", "元", "万", "万元"]),
+)
+day_texts = st.one_of(st.dates().map(str), st.sampled_from(["1700000000", "２０２６-１０-０１", "2026-02-30", ""]))
+form_posts = st.fixed_dictionaries(
+    {"due_date": day_texts, "overdue_amount": money_texts},
+    optional={
+        "as_of": day_texts,
+        "penalty_daily_rate_percent": rate_texts,
+        "penalty_rate_unit": st.sampled_from(["", "daily_percent", "wan", "annual_percent", "bogus"]),
+        "confirm_rate": numbers,
+        "annual_rate_percent": rate_texts,
+        "contract_date": day_texts,
+        "lender_type": st.sampled_from(["licensed", "private", "unknown", "bank"]),
+        "monthly_payment": money_texts,
+        "outstanding_total": money_texts,
+        "contact_log-0-date": day_texts,
+        "contact_log-0-time": st.sampled_from(["23:40", "07:59", "08:00", "25:00", "12345", "", "２３:４０"]),
+        "contact_log-0-channel": st.sampled_from([c.value for c in Contact] + ["pigeon"]),
+        "contact_log-0-note": st.text(max_size=30),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=form_posts, route=st.sampled_from(["situation", "situation/summary"]))
+def test_no_form_post_ever_fails(client, data: dict, route: str) -> None:
+    response = client.post(f"/zh-hans/{route}", data=data)
+    assert response.status_code in (200, 422), response.get_data(as_text=True)[:300]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=form_posts)
+def test_no_form_post_for_a_pdf_ever_fails(client, data: dict) -> None:
+    response = client.post("/zh-hant/situation/summary.pdf", data=data)
+    assert response.status_code in (200, 422), response.get_data(as_text=True)[:300]

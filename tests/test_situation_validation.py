@@ -27,8 +27,33 @@ BAD_ANSWERS = [
     ({"due_date": "2026-02-30"}, "due_date", "date_from_datetime_parsing"),
     ({"due_date": "2025-02-29"}, "due_date", "date_from_datetime_parsing"),
     ({"due_date": 1_700_000_000}, "due_date", "date_format"),
-    ({"due_date": "30/02/2026"}, "due_date", "date_from_datetime_parsing"),
+    ({"due_date": "30/02/2026"}, "due_date", "date_format"),
     ({"due_date": "20261001"}, "due_date", "date_format"),
+    # Ten digits would otherwise be read as a Unix timestamp (a due date in 1970, 20,000 days overdue).
+    ({"due_date": "1700000000"}, "due_date", "date_format"),
+    ({"as_of": "1700000000"}, "as_of", "date_format"),
+    ({"contract_date": 1_600_000_000}, "contract_date", "date_format"),
+    ({"due_date": "２０２６-１０-０１"}, "due_date", "date_format"),
+    ({"due_date": "2026-10-01T00:00"}, "due_date", "date_format"),
+    ({"contact_log": [{"date": "1700000000", "channel": "sms"}]}, "contact_log.0.date", "date_format"),
+    ({"contact_log": [{"date": "2026-11-01", "channel": "sms", "time": "12345"}]}, "contact_log.0.time", "time_format"),
+    ({"contact_log": [{"date": "2026-11-01", "channel": "sms", "time": 3600}]}, "contact_log.0.time", "time_format"),
+    # The API takes ASCII digits only (the form normalises): no Arabic-Indic or full-width digits, no 1_000.
+    ({"overdue_amount": "١٢٣٤"}, "overdue_amount", "number_format"),
+    ({"overdue_amount": "１２０００"}, "overdue_amount", "number_format"),
+    ({"monthly_payment": "৫০০"}, "monthly_payment", "number_format"),
+    ({"penalty_daily_rate_percent": "٠٫٠٥"}, "penalty_daily_rate_percent", "number_format"),
+    ({"overdue_amount": "1_000"}, "overdue_amount", "decimal_parsing"),
+    ({"overdue_amount": "1.2万"}, "overdue_amount", "decimal_parsing"),
+    ({"overdue_amount": "12,000"}, "overdue_amount", "decimal_parsing"),
+    ({"overdue_amount": "1e3"}, "overdue_amount", "decimal_parsing"),
+    # Oversized rates: too many digits, too many places, too large.
+    ({"penalty_daily_rate_percent": "0." + "0" * 3000 + "5"}, "penalty_daily_rate_percent", "decimal_parsing"),
+    ({"penalty_daily_rate_percent": "5" * 3000}, "penalty_daily_rate_percent", "decimal_parsing"),
+    ({"penalty_daily_rate_percent": int("5" * 3000)}, "penalty_daily_rate_percent", "less_than_equal"),
+    ({"penalty_daily_rate_percent": "0.0000001"}, "penalty_daily_rate_percent", "rate_places"),
+    ({"annual_rate_percent": "24.1234567"}, "annual_rate_percent", "rate_places"),
+    ({"annual_rate_percent": "1" + "0" * 10}, "annual_rate_percent", "less_than_equal"),
     ({"overdue_amount": "0"}, "overdue_amount", "greater_than"),
     ({"overdue_amount": "-5"}, "overdue_amount", "greater_than"),
     ({"overdue_amount": "10000000.01"}, "overdue_amount", "less_than_equal"),
@@ -224,19 +249,19 @@ def test_pdf_form_post_with_errors_shows_the_form_not_a_pdf(client) -> None:
     assert response.mimetype == "text/html"
 
 
-@pytest.mark.parametrize(
-    ("value", "unit", "daily"),
-    [
-        ("5", "wan", "0.05"),
-        ("0.05", "daily_percent", "0.05"),
-        ("18", "annual_percent", "0.05"),
-        ("24", "annual_percent", "0.0666666667"),
-    ],
-)
-def test_penalty_rate_helper_converts_to_a_daily_percent(client, value: str, unit: str, daily: str) -> None:
-    from webapp.situation.forms import daily_rate_percent
+def test_rate_errors_give_rate_examples_not_money(client) -> None:
+    errors = errors_of(api(client, {**VALID, "penalty_daily_rate_percent": "万分之5", "annual_rate_percent": "x"}))
+    assert errors["penalty_daily_rate_percent"][1] == "罚息利率：请填写每天的百分比，只写数字，例如0.05。"
+    assert "1500" not in errors["annual_rate_percent"][1] and "18" in errors["annual_rate_percent"][1]
 
-    assert daily_rate_percent(value, unit) == daily
+
+def test_rates_and_amounts_come_back_without_exponents(client) -> None:
+    body = api(
+        client,
+        '{"due_date": "2026-10-01", "as_of": "2026-10-02", "overdue_amount": 1e4, "penalty_daily_rate_percent": 5e-2}',
+    ).get_json()
+    assert body["penalty"]["daily_rate_percent"] == "0.05"
+    assert body["penalty"]["to_date"] == "5.00"
 
 
 def test_form_summary_uses_the_converted_penalty_rate(client) -> None:

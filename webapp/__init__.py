@@ -73,7 +73,7 @@ def build_state(app: Flask, config: settings.Settings) -> AppState:
         catalogs=catalogs.loaded(config.TRANSLATIONS_DIR),
         assets=assets.Assets(static),
         pdf_renderer=renderer,
-        guide_pdfs=guide_pdfs.GuidePdfs(app, renderer, config.TRANSLATIONS_DIR),
+        guide_pdfs=guide_pdfs.GuidePdfs(app, renderer, config.TRANSLATIONS_DIR, library.slugs),
         limiter=limits.make_limiter(config),
     )
 

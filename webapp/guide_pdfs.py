@@ -46,9 +46,10 @@ def page_label_css(variant: Variant, family: str) -> str:
 
 
 class GuidePdfs:
-    def __init__(self, app: Flask, renderer: PdfRenderer, translations_dir: Path) -> None:
+    def __init__(self, app: Flask, renderer: PdfRenderer, translations_dir: Path, slugs: list[str]) -> None:
         self._app = app
         self._renderer = renderer
+        self._slugs = sorted(slugs)
         self._cache: dict[tuple[str, str, str], GuidePdf] = {}
         self._lock = threading.Lock()
         # Anything that changes the printed bytes besides the guide itself.
@@ -78,20 +79,29 @@ class GuidePdfs:
         return hashlib.sha256(f"{guide.version}/{self.fingerprint}/{guide.variant.code}".encode()).hexdigest()[:24]
 
     def file_name(self, guide: Guide) -> str:
-        """What the saved file is called: the guide's short title (the download link and the response agree)."""
-        return guide.short_title + ".pdf"
+        """What the saved file is called (the download link and the response agree): 指南-3.pdf. A phone's download
+        list and notifications are seen by others, so it names neither the debt, nor the platform, nor the topic
+        (a slug or title may name all three); the number, the guide's place in the library, tells guides apart."""
+        with self._app.app_context(), force_locale(guide.variant.locale):
+            word = gettext("Guide")
+        return f"{word}-{self.number(guide)}.pdf"
+
+    def number(self, guide: Guide) -> int:
+        return self._slugs.index(guide.slug) + 1
 
     def _render(self, guide: Guide) -> GuidePdf:
         etag = self.etag(guide)
         data = self._renderer.render(self.html(guide), guide.variant.tag, identifier=etag.encode())
-        ascii_name = f"{guide.slug}-{guide.variant.code}.pdf"
         return GuidePdf(
             data=data,
             etag=etag,
             last_modified=datetime.combine(guide.updated, time(), SHANGHAI),
-            content_disposition=(
-                f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(self.file_name(guide))}"
-            ),
+            content_disposition=self.content_disposition(guide),
+        )
+
+    def content_disposition(self, guide: Guide) -> str:
+        return (
+            f"attachment; filename=\"guide-{self.number(guide)}.pdf\"; filename*=UTF-8''{quote(self.file_name(guide))}"
         )
 
     def prerender(self, guides: list[Guide]) -> None:

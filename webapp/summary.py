@@ -16,6 +16,7 @@ from webapp import formatting
 from webapp.situation.assess import Assessment, assess
 from webapp.situation.errors import FieldError, from_validation_error
 from webapp.situation.model import Answers, answers_from
+from webapp.situation.paragraphs import SummaryParagraphs, summary_paragraphs
 from webapp.sources import Source
 from webapp.state import state
 from webapp.variants import VARIANTS, Variant
@@ -41,23 +42,38 @@ def run_assessment(answers: Answers) -> Assessment:
 
 
 def summary_context(answers: Answers, assessment: Assessment) -> dict[str, Any]:
+    """Everything the summary templates show. Call inside the reader's locale (dates are formatted here)."""
     rules = state().rules
     variant = VARIANTS[answers.variant.lower()]
     texts = rules.for_variant(variant)
-    sources = summary_sources(assessment, variant)
+    paragraphs = summary_paragraphs(answers, assessment, rules, texts, formatting.long_date)
+    channels = list({ch.id: texts.channels[ch.id] for c in assessment.conduct for ch in c.channels}.values())
+    sources = summary_sources(assessment, paragraphs, [ch.source for ch in channels], variant)
     return {
         "answers": answers,
         "assessment": assessment,
         "variant": variant,
         "rules": rules,
         "texts": texts,
+        "paragraphs": paragraphs,
         "message": texts.message_template.format(
             platform=answers.platform, proposal=proposal(bool(answers.monthly_payment))
         ),
         "sources": sources,
         "source_numbers": {s.id: number for number, s in enumerate(sources, start=1)},
-        "channels": list({ch.id: ch for c in assessment.conduct for ch in c.channels}.values()),
+        "channels": channels,
+        "log_findings": log_findings(assessment),
     }
+
+
+def log_findings(assessment: Assessment) -> dict[int, list[Any]]:
+    """Log row -> the judged contacts it shows that are not plain reminders (a night call, a visit, a threat)."""
+    found: dict[int, list[Any]] = {}
+    for entry in assessment.conduct:
+        if entry.level != "normal":
+            for row in entry.log_rows:
+                found.setdefault(row, []).append(entry)
+    return found
 
 
 def proposal(can_pay_monthly: bool) -> str:
@@ -67,22 +83,37 @@ def proposal(can_pay_monthly: bool) -> str:
     return str(gettext("an extension of the repayment date"))
 
 
-def summary_sources(assessment: Assessment, variant: Variant) -> list[Source]:
-    """The sources the summary relies on, in the order the data lists them: its fixed paragraphs' sources, those
-    behind each judged contact, then those of the complaint section (guides/data/summary.yaml)."""
+def summary_sources(
+    assessment: Assessment, paragraphs: SummaryParagraphs, channel_sources: list[Source], variant: Variant
+) -> list[Source]:
+    """Exactly the sources the summary cites, numbered in the order the page first cites them: the next steps,
+    the penalty and rate paragraphs, credit records, each judged contact, the complaint channels, visits."""
     rules = state().rules
-    wanted = [*rules.summary_sources_first, *(s.id for c in assessment.conduct for s in c.sources)]
-    wanted += rules.summary_sources_last
+    wanted = [s.id for a in assessment.actions for s in a.sources]
+    wanted += [s.id for p in [*paragraphs.penalty, *paragraphs.cap, *paragraphs.credit] for s in p.sources]
+    wanted += [s.id for c in assessment.conduct for s in c.sources]
+    wanted += [s.id for s in channel_sources]
+    wanted += [s.id for p in paragraphs.visits for s in p.sources]
     return [rules.source(source_id, variant) for source_id in dict.fromkeys(wanted)]
 
 
+def download_name(as_of: date) -> tuple[str, str]:
+    """The summary PDF's file name (ASCII, and in the reader's script): a phone's download list and notifications
+    are seen by others, so it names neither the debt nor the platform. Call inside the reader's locale."""
+    day = as_of.isoformat()
+    name = gettext("Summary")  # outside the f-string, where Babel's extractor sees it
+    return f"summary-{day}.pdf", f"{name}-{day}.pdf"
+
+
 def render_summary_html(answers: Answers, assessment: Assessment, **extra: object) -> str:
-    return render_template("situation/summary.html", **summary_context(answers, assessment), **extra)
+    variant = VARIANTS[answers.variant.lower()]
+    with force_locale(variant.locale):
+        return render_template("situation/summary.html", **summary_context(answers, assessment), **extra)
 
 
-def render_summary_pdf(answers: Answers, assessment: Assessment) -> bytes:
+def render_summary_pdf(answers: Answers, assessment: Assessment, **extra: object) -> bytes:
     variant = VARIANTS[answers.variant.lower()]
     app_state = state()
     with force_locale(variant.locale):
-        html = render_template("print/summary.html", **summary_context(answers, assessment))
+        html = render_template("print/summary.html", **summary_context(answers, assessment), **extra)
     return app_state.pdf_renderer.render(html, variant.tag, max_pages=app_state.settings.SUMMARY_MAX_PAGES)

@@ -1,5 +1,6 @@
-"""The situation form in Chromium: answers kept on the device, wiped on request, quick exit, the contact log,
-offline behaviour, the summary's PDF and "change answers", and accessibility."""
+"""The situation form in Chromium: answers kept on the device, wiped on request (after asking), quick exit on
+every page, the contact log, sending and offline behaviour, the summary's PDF and "change answers", nothing wider
+than a 360 px phone, and accessibility."""
 
 from dataclasses import replace
 
@@ -8,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import LiveServer, go_offline, wait_until, wait_until_offline_ready
+from tests.helpers import GUIDE_SLUG
 from webapp.state import state
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -41,10 +43,37 @@ def test_answers_are_kept_on_the_device_and_sent_nowhere_until_asked(
     expect(page.locator("input[name='contact_log-0-note']")).to_have_value("晚上十点来电")
 
 
-def test_one_button_wipes_the_answers_from_the_device(page: Page, server: LiveServer):
+def wipe(page: Page) -> None:
+    page.click("#wipe-answers")
+    page.click("#wipe-yes")
+
+
+def test_the_wipe_asks_first_and_no_keeps_everything(page: Page, server: LiveServer):
     page.goto(f"{server.url}/zh-hans/situation")
     fill_basics(page)
     page.click("#wipe-answers")
+    expect(page.locator("#wipe-confirm")).to_be_visible()
+    expect(page.locator("#wipe-question")).to_have_text("要删除这部手机上保存的所有回答吗？删除后无法恢复。")
+    expect(page.locator("#overdue_amount")).to_have_value("10000")  # nothing deleted by the first tap
+    page.click("#wipe-no")
+    expect(page.locator("#wipe-confirm")).to_be_hidden()
+    expect(page.locator("#overdue_amount")).to_have_value("10000")
+    assert "10000" in page.evaluate("localStorage.getItem('situation-answers')")
+
+
+def test_the_wipe_stands_apart_from_the_submit_button(page: Page, server: LiveServer):
+    page.goto(f"{server.url}/zh-hans/situation")
+    assert page.locator("form#situation-form #wipe-answers").count() == 0  # not inside the form at all
+    submit = page.locator("#submit-button").bounding_box()
+    wipe_button = page.locator("#wipe-answers").bounding_box()
+    assert submit and wipe_button
+    assert wipe_button["y"] - (submit["y"] + submit["height"]) > 48  # well below, not the next tap target
+
+
+def test_one_button_wipes_the_answers_from_the_device(page: Page, server: LiveServer):
+    page.goto(f"{server.url}/zh-hans/situation")
+    fill_basics(page)
+    wipe(page)
     expect(page.locator("#wiped")).to_be_visible()
     expect(page.locator("#overdue_amount")).to_have_value("")
     expect(page.locator("input[name=contacts][value=home_visit]")).not_to_be_checked()
@@ -54,16 +83,36 @@ def test_one_button_wipes_the_answers_from_the_device(page: Page, server: LiveSe
     expect(page.locator("#overdue_amount")).to_have_value("")
 
 
-def test_quick_exit_leaves_at_once_and_leaves_nothing_to_go_back_to(page: Page, server: LiveServer):
+def open_summary(page: Page, server: LiveServer, code: str = "zh-hans") -> None:
+    page.goto(f"{server.url}/{code}/situation")
+    fill_basics(page)
+    page.click("#submit-button")
+    expect(page.locator("h1")).to_contain_text("摘要")
+
+
+@pytest.mark.parametrize("where", ["form", "summary", "guide"])
+def test_quick_exit_on_every_page_leaves_at_once_and_leaves_nothing_to_go_back_to(
+    page: Page, server: LiveServer, where: str
+):
     # An address of ours stands in for the ordinary-looking site.
     app_state = state(server.app)
     app_state.settings = replace(app_state.settings, QUICK_EXIT_URL=f"{server.url}/healthz")
     page.goto(f"{server.url}/zh-hans/")
-    page.goto(f"{server.url}/zh-hans/situation")
-    page.click("#quick-exit")
+    if where == "form":
+        page.goto(f"{server.url}/zh-hans/situation")
+    elif where == "summary":
+        open_summary(page, server)
+    else:
+        page.goto(f"{server.url}/zh-hans/guides/{GUIDE_SLUG}")
+    exit_link = page.locator("header #quick-exit")
+    expect(exit_link).to_have_text("快速离开")
+    box = exit_link.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["y"] < 200  # visible at once, at 360 px
+    exit_link.click()
     expect(page).to_have_url(f"{server.url}/healthz")
     page.go_back()
-    expect(page).to_have_url(f"{server.url}/zh-hans/")  # the form was replaced, not left behind
+    # The page was replaced, not left behind: back leads to the page before it (the form, for a summary).
+    expect(page).to_have_url(f"{server.url}/zh-hans/" + ("situation" if where == "summary" else ""))
 
 
 def test_contact_log_rows_can_be_added_and_removed_and_reach_the_summary(page: Page, server: LiveServer):
@@ -79,7 +128,7 @@ def test_contact_log_rows_can_be_added_and_removed_and_reach_the_summary(page: P
     rows.nth(0).locator(".remove-row").click()
     expect(rows).to_have_count(3)
     expect(page.locator("input[name='contact_log-2-note']")).to_have_value("第四行")  # renumbered
-    page.click("button[type=submit]")
+    page.click("#submit-button")
     expect(page.locator("h1")).to_have_text("你的情况摘要")
     expect(page.locator("table.evidence")).to_contain_text("第四行")
 
@@ -87,11 +136,14 @@ def test_contact_log_rows_can_be_added_and_removed_and_reach_the_summary(page: P
 def test_summary_offers_its_pdf_and_a_way_back_to_the_filled_form(page: Page, server: LiveServer):
     page.goto(f"{server.url}/zh-hant/situation")
     fill_basics(page)
-    page.click("button[type=submit]")
+    page.click("#submit-button")
     expect(page.locator("h1")).to_have_text("你的情況摘要")
     with page.expect_download() as download:
         page.click("button:has-text('下載PDF')")
-    assert download.value.suggested_filename.endswith(".pdf")
+    assert (
+        download.value.suggested_filename == "摘要-" + page.evaluate("new Date().toISOString().slice(0, 10)") + ".pdf"
+    )
+    expect(page.locator("h1")).to_have_text("你的情況摘要")  # fetched: the summary stays on screen
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     page.click("button:has-text('修改回答')")
@@ -107,7 +159,7 @@ def test_offline_the_form_opens_keeps_answers_and_explains_the_summary_needs_a_c
     go_offline(context, server)
     page.goto(f"{server.url}/zh-hans/situation")
     fill_basics(page)
-    page.click("button[type=submit]")
+    page.click("#submit-button")
     expect(page.locator("#offline-submit")).to_be_visible()
     expect(page).to_have_url(f"{server.url}/zh-hans/situation")
     expect(page.locator("#overdue_amount")).to_have_value("10000")
@@ -117,16 +169,117 @@ def test_form_and_summary_have_no_serious_accessibility_violation(page: Page, se
     axe = Axe()
     for code in ("zh-hans", "zh-hant"):
         page.goto(f"{server.url}/{code}/situation")
-        page.click("#wipe-answers")  # start empty, whatever the previous round saved
-        page.click("button[type=submit]")  # the form again, with errors shown
+        wipe(page)  # start empty, whatever the previous round saved
+        page.click("#submit-button")  # the form again, with errors shown
         expect(page.locator("#error-summary")).to_be_focused()
         fill_basics(page)
         for result in (axe.run(page),):
             assert [v["id"] for v in result.response["violations"] if v["impact"] in ("serious", "critical")] == []
-        page.click("button[type=submit]")
+        page.click("#submit-button")
         expect(page.locator("h1")).to_contain_text("摘要")
         expect(page.locator("a.variant-switch")).to_have_attribute(
             "href", f"/{'zh-hant' if code == 'zh-hans' else 'zh-hans'}/situation"
         )
         result = axe.run(page)
         assert [v["id"] for v in result.response["violations"] if v["impact"] in ("serious", "critical")] == []
+
+
+def test_offline_download_pdf_keeps_the_summary_and_says_a_connection_is_needed(
+    context: BrowserContext, page: Page, server: LiveServer
+):
+    page.goto(f"{server.url}/zh-hans/")
+    wait_until_offline_ready(page)
+    open_summary(page, server)
+    summary_url = page.url
+    go_offline(context, server)
+    page.click("#pdf-button")
+    expect(page.locator("#pdf-status")).to_have_text(
+        "下载PDF需要联网，你现在没有网络。这份摘要会留在屏幕上；联网后再试一次。"
+    )
+    expect(page).to_have_url(summary_url)
+    expect(page.locator("h1")).to_have_text("你的情况摘要")
+    expect(page.locator("#action-know_the_debt")).to_be_visible()
+
+
+def test_a_failed_pdf_fetch_keeps_the_summary_too(page: Page, server: LiveServer):
+    open_summary(page, server)
+    server.stop()  # the browser still believes it is online: the fetch itself fails
+    page.click("#pdf-button")
+    expect(page.locator("#pdf-status")).to_contain_text("没能下载PDF")
+    expect(page.locator("h1")).to_have_text("你的情况摘要")
+
+
+def test_sending_says_so_and_explains_when_no_answer_comes(page: Page, server: LiveServer):
+    page.goto(f"{server.url}/zh-hans/situation")
+    fill_basics(page)
+    # No answer ever comes: the post is held back after the page's own handler has run. (A really stalled server
+    # cannot be used here: Playwright and the DevTools protocol both wait for the pending navigation.)
+    page.evaluate("document.getElementById('situation-form').addEventListener('submit', (e) => e.preventDefault())")
+    page.clock.install()
+    page.click("#submit-button")
+    expect(page.locator("#sending")).to_have_text("正在发送你的回答…")
+    expect(page.locator("#submit-button")).to_be_disabled()
+    page.clock.run_for(9_000)
+    expect(page.locator("#sending")).to_have_text("正在发送你的回答…")  # not before ten seconds
+    page.clock.run_for(1_500)
+    expect(page.locator("#sending")).to_have_text(
+        "还没有收到回应。网络可能很慢：你的回答都保存在这部手机上。可以再等一会儿，或者重新提交。"
+    )
+    expect(page.locator("#submit-button")).to_be_enabled()
+    expect(page.locator("#overdue_amount")).to_have_value("10000")
+
+
+def test_a_high_rate_is_shown_back_and_used_once_confirmed(page: Page, server: LiveServer):
+    page.goto(f"{server.url}/zh-hans/situation")
+    page.fill("#due_date", "2026-10-01")
+    page.fill("#overdue_amount", "1.2万")
+    page.fill("#penalty_daily_rate_percent", "5")
+    page.select_option("#penalty_rate_unit", "daily_percent")
+    page.click("#submit-button")
+    expect(page.locator("#rate-check")).to_be_focused()
+    expect(page.locator("#rate-check")).to_contain_text("按一年365天算约为1825%")
+    page.check("input[name=confirm_rate]")
+    page.click("#submit-button")
+    expect(page.locator("#rate-warning")).to_be_visible()
+    expect(page.locator(".formula")).to_contain_text("¥12,000.00 × 5%")
+
+
+NO_OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll("body *")].filter((el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && (box.right > width + 0.5 || box.left < -0.5) && !el.closest(".skip-link");
+  });
+  const scrolled = [...document.querySelectorAll(".table-wrap")].filter((el) => el.scrollWidth > el.clientWidth + 1);
+  return { page: document.documentElement.scrollWidth - width, wide: wide.map((el) => el.outerHTML.slice(0, 80)),
+           scrolled: scrolled.map((el) => el.querySelector("table")?.className) };
+}"""
+
+
+@pytest.mark.parametrize("code", ["zh-hans", "zh-hant"])
+def test_nothing_is_wider_than_a_360_px_phone(page: Page, server: LiveServer, code: str):
+    page.goto(f"{server.url}/{code}/situation")
+    page.click("#add-row")
+    page.fill("input[name='contact_log-0-date']", "2026-11-20")
+    page.fill("input[name='contact_log-0-time']", "23:40")
+    page.fill("input[name='contact_log-0-note']", "Supercalifragilisticexpialidocious" * 3)
+    page.select_option("select[name='contact_log-0-channel']", "workplace_visit")
+    page.fill("input[name='contact_log-1-date']", "2026-11-21")
+    page.fill("input[name='contact_log-1-note']", "说要去我单位，" * 10)
+    page.select_option("select[name='contact_log-1-channel']", "threats_or_insults")
+    assert page.evaluate(NO_OVERFLOW) == {"page": 0, "wide": [], "scrolled": []}
+    page.fill("#due_date", "2026-08-01")
+    page.fill("#overdue_amount", "123456.78")
+    page.fill("#penalty_daily_rate_percent", "万分之5")
+    page.fill("#monthly_payment", "500")
+    page.fill("#contract_date", "2019-06-01")
+    page.fill("#annual_rate_percent", "24")
+    for contact in ("call_contacts", "home_visit", "impersonation"):
+        page.check(f"input[name=contacts][value={contact}]")
+    page.click("#submit-button")
+    expect(page.locator("table.evidence")).to_be_visible()
+    assert page.evaluate(NO_OVERFLOW) == {"page": 0, "wide": [], "scrolled": []}
+    # Dates and times are never broken inside: each fits on one line.
+    for cell in page.locator("table.evidence .nowrap").all():
+        box = cell.bounding_box()
+        assert box and box["height"] < 40, cell.inner_text()

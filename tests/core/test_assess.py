@@ -33,6 +33,12 @@ def test_golden_situation(rules: Rules, name: str, case: Case) -> None:
     ids = [a["id"] for a in result["actions"]]
     assert [a for a in ids if a in case.actions] == case.actions
     assert not set(case.not_actions) & set(ids)
+    if case.levels:
+        assert {c["contact"]: c["level"] for c in result["conduct"]} == case.levels
+    for contact, rows in case.log_rows.items():
+        assert next(c["log_rows"] for c in result["conduct"] if c["contact"] == contact) == rows, contact
+    if case.warnings is not None:
+        assert [w["code"] for w in result["warnings"]] == case.warnings
 
 
 # Each next step, declared once in guides/data/actions.yaml, and answers that lead to it and answers that do not.
@@ -91,7 +97,7 @@ def test_steps_come_in_the_datas_order(rules: Rules) -> None:
 
 def test_a_misspelt_condition_is_caught(rules: Rules) -> None:
     texts = rules.texts["zh-hans"]
-    broken = type(texts.actions[0])(id="x", when="alway", title="t", why="w")
+    broken = type(texts.actions[0])(id="x", when="alway", title="t", why="w", sources=())
     bad_rules = type(rules)(
         **{**rules.__dict__, "texts": {"zh-hans": type(texts)(**{**texts.__dict__, "actions": (broken,)})}}
     )

@@ -6,7 +6,7 @@ request, a file or the clock: the view passes `today`.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -14,12 +14,14 @@ from pydantic import BaseModel
 
 from webapp.situation.model import Answers, Contact, LenderType
 from webapp.situation.rules import Rules, VariantTexts
+from webapp.sources import Source
 from webapp.variants import VARIANTS
 
 FEN = Decimal("0.01")
 MoneyFormatter = Callable[[str], str]  # "1500.00" -> "¥1,500.00" in the reader's locale
 PROJECTION_DAYS = (30, 60, 90)
 MAX_SCHEDULE_MONTHS = 120
+DAYS_IN_YEAR = 365  # a daily rate's "a year" equivalent, as the reader counts it (0.1% a day = 36.5% a year)
 
 
 class Stage(StrEnum):
@@ -36,19 +38,33 @@ class Level(StrEnum):
     UNLAWFUL = "unlawful"
 
 
+class CapBasis(StrEnum):
+    CONTRACT_DATE = "contract_date"  # contracts made on or after 2020-08-20: 4 x the LPR at the contract date
+    IF_SUED_TODAY = "if_sued_today"  # earlier contracts: the transition rule, shown as 4 x the LPR on as_of
+
+
 class Penalty(BaseModel):
     daily_rate_percent: str
+    annual_equivalent_percent: str  # the daily rate times 365, as the reader would count a year
     to_date: str
     projection: dict[str, str]  # "30", "60", "90" -> penalty at days_overdue + N
 
 
 class InterestCap(BaseModel):
+    basis: CapBasis
     lpr_percent: str
-    lpr_date: date  # the publication date from which that one-year LPR applied
-    lpr_checked: bool  # False: the figure has not been re-checked against the official announcement
+    lpr_date: date  # the fixing from which that one-year LPR applied
+    lpr_checked: bool  # False: the date is after the last fixing confirmed (the figure assumes no change since)
     cap_percent: str
     annual_rate_exceeds: bool | None  # None without an annual rate
     applies: bool | None  # True: private lender; False: licensed (rule does not apply); None: unknown
+
+
+class ReaderWarning(BaseModel):
+    """Something the reader should double-check before relying on the summary."""
+
+    code: str  # rate_implausible | lpr_unconfirmed
+    field: str  # the answer to double-check
 
 
 class SourceRef(BaseModel):
@@ -70,6 +86,7 @@ class Conduct(BaseModel):
     rule: str
     sources: list[SourceRef]
     channels: list[ChannelRef]
+    log_rows: list[int]  # 0-based rows of contact_log that show this kind of contact (empty: only ticked)
 
 
 class Payment(BaseModel):
@@ -89,19 +106,25 @@ class Action(BaseModel):
     id: str
     title: str
     why: str
+    sources: list[SourceRef]  # behind every statement of law or of a rule in `why`; empty for plain advice
 
 
 class Assessment(BaseModel):
     as_of: date
     variant: str
-    rules_version: str
+    rules_version: date  # the date the rules and data were last checked against their sources
     days_overdue: int
     stage: Stage
     penalty: Penalty | None
     interest_cap: InterestCap | None
     conduct: list[Conduct]
+    warnings: list[ReaderWarning]
     repayment_plan: RepaymentPlan | None
     actions: list[Action]
+
+
+def source_refs(sources: tuple[Source, ...]) -> list[SourceRef]:
+    return [SourceRef(id=s.id, title=s.title, url=s.url) for s in sources]
 
 
 def money(value: Decimal) -> str:
@@ -122,41 +145,72 @@ def penalty_for(amount: Decimal, daily_rate_percent: Decimal, days: int) -> Deci
     return (amount * daily_rate_percent / 100 * max(days, 0)).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
+def annual_equivalent(daily_rate_percent: Decimal) -> Decimal:
+    return daily_rate_percent * DAYS_IN_YEAR
+
+
 def penalty(answers: Answers, days_overdue: int) -> Penalty | None:
     rate = answers.penalty_daily_rate_percent
     if rate is None:
         return None
     return Penalty(
         daily_rate_percent=str(rate),
+        annual_equivalent_percent=str(annual_equivalent(rate)),
         to_date=str(penalty_for(answers.overdue_amount, rate, days_overdue)),
         projection={str(n): str(penalty_for(answers.overdue_amount, rate, days_overdue + n)) for n in PROJECTION_DAYS},
     )
 
 
-def interest_cap(answers: Answers, rules: Rules) -> InterestCap | None:
+def cap_basis(contract_date: date, rules: Rules) -> CapBasis:
+    """Art. 25's "LPR at the time the contract was made" governs contracts from 2020-08-20; earlier ones fall under
+    the transition rule (Art. 31), whose standard is the one in force when a suit is filed."""
+    return CapBasis.CONTRACT_DATE if contract_date >= rules.contract_date_rule_from else CapBasis.IF_SUED_TODAY
+
+
+def interest_cap(answers: Answers, rules: Rules, as_of: date) -> InterestCap | None:
     if answers.contract_date is None:
         return None
-    published = [rate for rate in rules.lpr if rate.since <= answers.contract_date]
+    basis = cap_basis(answers.contract_date, rules)
+    on = answers.contract_date if basis == CapBasis.CONTRACT_DATE else as_of
+    published = [rate for rate in rules.lpr if rate.since <= on]
     if not published:
-        return None  # before the LPR reform of 2019-08-20: older transitional rules, not computed here
+        return None  # "if sued today" asked for a day before the first LPR fixing (2019-08-20)
     lpr = published[-1]
     cap = lpr.percent * 4
     exceeds = None if answers.annual_rate_percent is None else answers.annual_rate_percent > cap
     applies = {LenderType.PRIVATE: True, LenderType.LICENSED: False}.get(answers.lender_type)
     return InterestCap(
+        basis=basis,
         lpr_percent=str(lpr.percent),
         lpr_date=lpr.since,
-        lpr_checked=lpr.checked,
+        lpr_checked=on <= rules.lpr_checked_through,
         cap_percent=str(cap),
         annual_rate_exceeds=exceeds,
         applies=applies,
     )
 
 
-def conduct(answers: Answers, texts: VariantTexts) -> list[Conduct]:
+def is_night(at: time, rules: Rules) -> bool:
+    return at >= rules.night_from or at < rules.night_until
+
+
+def logged_kinds(answers: Answers, rules: Rules) -> dict[Contact, list[int]]:
+    """Each kind of contact the log shows, with its rows: a row is its channel, and a night contact too when its
+    time falls between 22:00 and 08:00."""
+    rows: dict[Contact, list[int]] = {}
+    for index, entry in enumerate(answers.contact_log):
+        rows.setdefault(entry.channel, []).append(index)
+        if entry.time is not None and is_night(entry.time, rules) and entry.channel != Contact.NIGHT_CONTACT:
+            rows.setdefault(Contact.NIGHT_CONTACT, []).append(index)
+    return rows
+
+
+def conduct(answers: Answers, rules: Rules, texts: VariantTexts) -> list[Conduct]:
+    """One entry per kind of contact experienced, ticked or logged, judged by the same rule either way."""
+    logged = logged_kinds(answers, rules)
     out = []
-    for contact in Contact:  # the rules' order, whatever order the reader ticked them in
-        if contact not in answers.contacts:
+    for contact in Contact:  # the rules' order, whatever order the reader ticked or logged them in
+        if contact not in answers.contacts and contact not in logged:
             continue
         rule = texts.contacts[contact.value]
         out.append(
@@ -165,11 +219,23 @@ def conduct(answers: Answers, texts: VariantTexts) -> list[Conduct]:
                 level=Level(rule.level),
                 label=rule.label,
                 rule=rule.rule,
-                sources=[SourceRef(id=s.id, title=s.title, url=s.url) for s in rule.sources],
+                sources=source_refs(rule.sources),
                 channels=[ChannelRef(id=c.id, name=c.name, when=c.when) for c in rule.channels],
+                log_rows=logged.get(contact, []),
             )
         )
     return out
+
+
+def warnings_for(answers: Answers, rules: Rules, cap: InterestCap | None) -> list[ReaderWarning]:
+    found = []
+    rate = answers.penalty_daily_rate_percent
+    if rate is not None and rate > rules.rate_check_above:
+        found.append(ReaderWarning(code="rate_implausible", field="penalty_daily_rate_percent"))
+    if cap is not None and not cap.lpr_checked:
+        field = "contract_date" if cap.basis == CapBasis.CONTRACT_DATE else "as_of"
+        found.append(ReaderWarning(code="lpr_unconfirmed", field=field))
+    return found
 
 
 def repayment_plan(answers: Answers, penalty_to_date: Decimal) -> RepaymentPlan | None:
@@ -203,11 +269,18 @@ class Situation:
 
     @property
     def contacts(self) -> set[Contact]:
-        return set(self.answers.contacts)
+        """Every kind of contact experienced: ticked, or shown by the log."""
+        return {c.contact for c in self.conduct}
 
 
 def _rate_above_cap(s: Situation) -> bool:
-    return s.cap is not None and bool(s.cap.annual_rate_exceeds) and s.cap.applies is not False
+    """Only where the private-lending rule applies, and only against a line it fixes (the contract date's LPR)."""
+    return (
+        s.cap is not None
+        and s.cap.applies is True
+        and s.cap.basis == CapBasis.CONTRACT_DATE
+        and s.cap.annual_rate_exceeds is True
+    )
 
 
 def _plan_months(s: Situation) -> int | None:
@@ -227,10 +300,7 @@ CONDITIONS: dict[str, Callable[[Situation], bool]] = {
     "plan_too_long": lambda s: (_plan_months(s) or 0) > s.plan_long_months,
     "plan_affordable": lambda s: 0 < (_plan_months(s) or 0) <= s.plan_long_months,
     "rate_above_cap": _rate_above_cap,
-    "rate_to_check": lambda s: (
-        not _rate_above_cap(s)
-        and (s.answers.annual_rate_percent is not None or s.answers.lender_type != LenderType.PRIVATE)
-    ),
+    "rate_to_check": lambda s: s.answers.lender_type != LenderType.PRIVATE,
     "unreachable": lambda s: not s.answers.reachable,
     "others_contacted": lambda s: bool(
         s.contacts & {Contact.CALL_CONTACTS, Contact.CALL_EMPLOYER, Contact.PUBLIC_EXPOSURE}
@@ -254,7 +324,9 @@ def actions(situation: Situation, texts: VariantTexts, format_money: MoneyFormat
         "months": str(plan.months) if plan and plan.months else "",
     }
     return [
-        Action(id=step.id, title=step.title.format(**fill), why=step.why.format(**fill))
+        Action(
+            id=step.id, title=step.title.format(**fill), why=step.why.format(**fill), sources=source_refs(step.sources)
+        )
         for step in texts.actions
         if CONDITIONS[step.when](situation)
     ]
@@ -272,8 +344,8 @@ def assess(answers: Answers, rules: Rules, today: date, format_money: MoneyForma
     days_overdue = (as_of - answers.due_date).days
     stage = stage_of(days_overdue, rules.stage_buckets)
     owed_penalty = penalty(answers, days_overdue)
-    cap = interest_cap(answers, rules)
-    conducts = conduct(answers, texts)
+    cap = interest_cap(answers, rules, as_of)
+    conducts = conduct(answers, rules, texts)
     plan = repayment_plan(answers, Decimal(owed_penalty.to_date) if owed_penalty else Decimal(0))
     return Assessment(
         as_of=as_of,
@@ -284,6 +356,7 @@ def assess(answers: Answers, rules: Rules, today: date, format_money: MoneyForma
         penalty=owed_penalty,
         interest_cap=cap,
         conduct=conducts,
+        warnings=warnings_for(answers, rules, cap),
         repayment_plan=plan,
         actions=actions(
             Situation(answers, days_overdue, stage, cap, plan, conducts, rules.plan_long_months), texts, format_money

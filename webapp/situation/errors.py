@@ -66,6 +66,26 @@ MESSAGES = {
     "duplicate_contacts": _("%(field)s: each kind of contact can be ticked once."),
     "contract_after_due": _("%(field)s cannot be after the due date."),
     "too_long_to_print": _("%(field)s is too long to print; shorten the notes or remove some rows."),
+    "number_format": _("%(field)s: write the number with the digits 0-9, such as 1500 or 1500.50."),
+    "rate_places": _("%(field)s: use at most %(places)s decimal places."),
+    "rate_unit_missing": _(
+        "%(field)s: choose the unit from the list, or type it with the number, such as 万分之5, 0.05%% or 年化18%%."
+    ),
+    "rate_unit_conflict": _(
+        "%(field)s: the unit typed with the number is not the unit chosen from the list; keep only one of them."
+    ),
+    "rate_format": _("%(field)s: enter a rate such as 万分之5, 0.05%% or 年化18%%."),
+}
+_RATE_PER_DAY = _("%(field)s: enter the rate per day in percent, as a number such as 0.05.")
+_RATE_PER_YEAR = _("%(field)s: enter the rate per year in percent, as a number such as 18 or 24.5.")
+# Where the general message would mislead: a rate is not an amount of money.
+FIELD_MESSAGES = {
+    ("penalty_daily_rate_percent", "decimal_parsing"): _RATE_PER_DAY,
+    ("penalty_daily_rate_percent", "decimal_type"): _RATE_PER_DAY,
+    ("penalty_daily_rate_percent", "finite_number"): _RATE_PER_DAY,
+    ("annual_rate_percent", "decimal_parsing"): _RATE_PER_YEAR,
+    ("annual_rate_percent", "decimal_type"): _RATE_PER_YEAR,
+    ("annual_rate_percent", "finite_number"): _RATE_PER_YEAR,
 }
 _LIMIT_KEYS = ("gt", "ge", "lt", "le", "max_length", "min_length")
 
@@ -110,12 +130,20 @@ def from_validation_error(error: ValidationError) -> list[FieldError]:
         if not path and code in MODEL_ERROR_FIELDS:
             path = (MODEL_ERROR_FIELDS[code],)
         ctx = problem.get("ctx") or {}
-        message = MESSAGES.get(code, _WRONG_KIND)
-        text = str(message) % {
-            "field": field_label(path),
-            "limit": _limit(ctx),
-            "characters": ctx.get("characters", ""),
-        }
         name = ".".join(str(part) for part in path) or "__root__"
-        found.setdefault(name, FieldError(field=name, code=code, message=text))
+        found.setdefault(name, field_error(path, code, ctx))
     return list(found.values())
+
+
+def field_error(path: tuple[str | int, ...], code: str, ctx: dict[str, Any] | None = None) -> FieldError:
+    """The error for one field: its dotted path, the code, and the message in the reader's variant."""
+    ctx = ctx or {}
+    head = str(path[0]) if path else ""
+    message = FIELD_MESSAGES.get((head, code)) or MESSAGES.get(code, _WRONG_KIND)
+    text = str(message) % {
+        "field": field_label(path),
+        "limit": _limit(ctx),
+        "characters": ctx.get("characters", ""),
+        "places": ctx.get("places", ""),
+    }
+    return FieldError(field=".".join(str(part) for part in path) or "__root__", code=code, message=text)

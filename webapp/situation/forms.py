@@ -1,14 +1,21 @@
 """The situation form <-> the model's input. Form fields use the JSON names; the contact log is posted as rows
-`contact_log-<n>-<field>`; the penalty rate may be given per day in percent, as 万分之N, or as an annual rate."""
+`contact_log-<n>-<field>`.
+
+The form is kinder than the API, and never guesses. Amounts may be typed as readers write them (12,000, ¥12000,
+1.2万, full-width digits) and are normalised here; the API takes ASCII digits only. The penalty rate is read in
+the unit the reader chose from the list or typed with the number (万分之5, 0.05%, 日息0.05%, 年化18%); a bare
+number with no unit chosen is an error, never silently read as a percentage per day.
+"""
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
 
 from werkzeug.datastructures import MultiDict
 
-from webapp.situation.model import DEFAULT_PLATFORM
+from webapp.situation.model import DEFAULT_PLATFORM, RATE_PLACES
 from webapp.variants import Variant
 
 SCALARS = (
@@ -23,19 +30,68 @@ SCALARS = (
     "monthly_payment",
     "platform",
 )
-NUMBERS = {
-    "overdue_amount",
-    "outstanding_total",
-    "annual_rate_percent",
-    "penalty_daily_rate_percent",
-    "monthly_payment",
-}
+MONEY = {"overdue_amount", "outstanding_total", "monthly_payment"}
+DATES = {"as_of", "due_date", "contract_date"}
 LOG_FIELDS = ("date", "time", "channel", "note")
-RATE_UNITS = ("daily_percent", "wan", "annual_percent")
+# The units a reader may choose for the penalty rate: "" is "not chosen" (the list's first entry).
+RATE_UNITS = ("", "daily_percent", "wan", "annual_percent")
 _LOG_KEY = re.compile(r"^contact_log-(\d{1,3})-(date|time|channel|note)$")
 BLANK_LOG_ROWS = 3  # empty rows offered without JavaScript
 # The PBOC day-count convention for turning an annual rate into a daily one.
 DAYS_PER_YEAR = 360
+_NUMBER = re.compile(r"[0-9]{1,12}(\.[0-9]{1,12})?")
+_GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
+
+Kind = Literal["percent", "wan", "permille"]
+Period = Literal["day", "year"]
+_UNIT_OF_CHOICE: dict[str, tuple[Kind, Period]] = {
+    "daily_percent": ("percent", "day"),
+    "wan": ("wan", "day"),
+    "annual_percent": ("percent", "year"),
+}
+_KIND_MARKERS: tuple[tuple[str, Kind], ...] = (
+    ("万分之", "wan"),
+    ("‱", "wan"),
+    ("千分之", "permille"),
+    ("‰", "permille"),
+)
+_DAY_WORDS = re.compile(r"日利率|日利息|日息|每日|每天|一天|/日|/天|日|天")
+_YEAR_WORDS = re.compile(r"年化利率|年化|年利率|年利息|年息|每年|一年|/年|年")
+_FILLER = re.compile(r"逾期|罚息|利率|利息|约|按|为|是|:")
+_CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+@dataclass(frozen=True)
+class FormProblem:
+    """An answer the form could not read: the field and a code errors.py turns into a message."""
+
+    field: str
+    code: str  # rate_unit_missing | rate_unit_conflict | rate_format
+
+
+@dataclass(frozen=True)
+class RateReading:
+    """How the form read the penalty rate, to show back to the reader."""
+
+    typed: str  # what the reader typed
+    number: Decimal  # the number, in `kind` per `period`
+    kind: Kind
+    period: Period
+    unit_typed: bool  # the unit came with the number (else from the list)
+    daily_percent: Decimal  # what the model receives
 
 
 @dataclass
@@ -44,6 +100,8 @@ class FormInput:
     values: dict[str, Any]  # what the form shows again: the reader's own text, untouched
     log_rows: list[dict[str, str]] = field(default_factory=list)
     log_row_of: list[int] = field(default_factory=list)  # model's contact_log index -> form row number
+    problems: list[FormProblem] = field(default_factory=list)
+    rate: RateReading | None = None
 
     def form_field(self, path: str) -> str:
         """A model error path as the form field it belongs to: contact_log.2.note -> contact_log-5-note."""
@@ -54,39 +112,133 @@ class FormInput:
         return parts[0]
 
 
-def _number(text: str) -> str:
-    """Readers type 10,000 or １００００ or ' 1500 元': keep the number, leave anything else for the model."""
-    return text.replace(",", "").replace("，", "").replace("元", "").replace("¥", "").replace("￥", "").strip()
+# Traditional forms a zh-Hant reader types (萬分之5, 1.2萬, 三點五), read like their Simplified ones.
+_TRADITIONAL = str.maketrans({"萬": "万", "點": "点", "兩": "两", "罰": "罚", "幣": "币", "約": "约", "為": "为"})
 
 
-def daily_rate_percent(value: str, unit: str) -> str:
-    """The penalty rate per day in percent, from the unit the reader chose (万分之5 -> 0.05; 18%/yr -> 0.05)."""
-    if unit == "daily_percent":
-        return value
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        return value  # the model reports it as not a number, on the rate field
-    if not number.is_finite():
-        return value
-    daily = number / 100 if unit == "wan" else number / DAYS_PER_YEAR
-    return str(daily.quantize(Decimal("0.0000000001"), rounding=ROUND_HALF_UP).normalize())
+def _plain(text: str) -> str:
+    """Full-width digits and signs as ASCII (NFKC: １２，０００ -> 12,000; ￥ -> ¥), without white space."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).translate(_TRADITIONAL)
+
+
+def _decimal_text(number: Decimal) -> str:
+    return format(number.normalize(), "f") if number else "0"
+
+
+def money_text(text: str) -> str:
+    """An amount as the model reads it: 12,000 / ¥12000 / 1.2万 / １２０００元 -> 12000. Anything else is left
+    as typed, for the model to name as not a number."""
+    plain = re.sub(r"^(人民币|rmb|cny)|元$|^¥", "", _plain(text).lower())
+    plain = plain.removesuffix("元")
+    multiplier = 1
+    if plain.endswith("万"):
+        plain, multiplier = plain[:-1], 10_000
+    if _GROUPED.fullmatch(plain):
+        plain = plain.replace(",", "")
+    if multiplier != 1 and _NUMBER.fullmatch(plain):
+        return _decimal_text(Decimal(plain) * multiplier)
+    return plain if _NUMBER.fullmatch(plain) else _plain(text)
+
+
+def _chinese_number(text: str) -> str | None:
+    """五 -> 5, 十五 -> 15, 三点五 -> 3.5 (contracts write 万分之五); None for anything else."""
+    whole, point, fraction = text.partition("点")
+    if not whole or (point and not fraction) or any(ch not in _CHINESE_DIGITS for ch in fraction):
+        return None
+    if "十" in whole:
+        tens, _, ones = whole.partition("十")
+        if len(tens) > 1 or len(ones) > 1 or any(ch not in _CHINESE_DIGITS for ch in tens + ones):
+            return None
+        number = (_CHINESE_DIGITS[tens] if tens else 1) * 10 + (_CHINESE_DIGITS[ones] if ones else 0)
+    elif len(whole) == 1 and whole in _CHINESE_DIGITS:
+        number = _CHINESE_DIGITS[whole]
+    else:
+        return None
+    return f"{number}.{''.join(str(_CHINESE_DIGITS[ch]) for ch in fraction)}" if point else str(number)
+
+
+def read_rate(text: str, unit: str) -> RateReading | FormProblem:
+    """The penalty rate per day in percent, from what the reader typed and the unit they chose (if any)."""
+    rest = _FILLER.sub("", _plain(text).replace("％", "%"))
+    kind: Kind | None = None
+    for marker, marked in _KIND_MARKERS:
+        if marker in rest:
+            kind, rest = marked, rest.replace(marker, "")
+            break
+    if "%" in rest:
+        if kind is not None:
+            return FormProblem("penalty_daily_rate_percent", "rate_format")
+        kind, rest = "percent", rest.replace("%", "")
+    period: Period | None = None
+    if _DAY_WORDS.search(rest):
+        period, rest = "day", _DAY_WORDS.sub("", rest)
+    if _YEAR_WORDS.search(rest):
+        if period is not None:
+            return FormProblem("penalty_daily_rate_percent", "rate_format")
+        period, rest = "year", _YEAR_WORDS.sub("", rest)
+    number_text = rest if _NUMBER.fullmatch(rest) else _chinese_number(rest)
+    if number_text is None:
+        return FormProblem("penalty_daily_rate_percent", "rate_format")
+
+    unit_typed = kind is not None or period is not None
+    chosen = _UNIT_OF_CHOICE.get(unit)
+    if chosen is None and not unit_typed:
+        return FormProblem("penalty_daily_rate_percent", "rate_unit_missing")
+    if chosen is not None and ((kind and kind != chosen[0]) or (period and period != chosen[1])):
+        return FormProblem("penalty_daily_rate_percent", "rate_unit_conflict")
+    kind = kind or (chosen[0] if chosen else "percent")
+    period = period or (chosen[1] if chosen else "day")
+
+    number = Decimal(number_text)
+    percent = number / {"percent": 1, "wan": 100, "permille": 10}[kind]
+    if period == "year":
+        # An annual rate to a daily one by the PBOC day count; six places is the model's precision for rates.
+        percent = (percent / DAYS_PER_YEAR).quantize(Decimal(1).scaleb(-RATE_PLACES), rounding=ROUND_HALF_UP)
+    return RateReading(
+        typed=text.strip(),
+        number=number,
+        kind=kind,
+        period=period,
+        unit_typed=unit_typed,
+        daily_percent=percent,
+    )
+
+
+def annual_rate_text(text: str) -> str:
+    """The annual rate field already says "a year, in percent": 18%, 年化18% and １８ all mean 18."""
+    return _YEAR_WORDS.sub("", _plain(text).replace("％", "%").removesuffix("%"))
 
 
 def parse(form: MultiDict[str, str], variant: Variant) -> FormInput:
     values: dict[str, Any] = {name: form.get(name, "") for name in SCALARS}
-    values["penalty_rate_unit"] = form.get("penalty_rate_unit", "daily_percent")
+    values["penalty_rate_unit"] = form.get("penalty_rate_unit", "")
+    values["confirm_rate"] = form.get("confirm_rate", "")
     values["contacts"] = form.getlist("contacts")
     values["reachable"] = form.get("reachable", "yes")
 
     data: dict[str, Any] = {"variant": variant.tag}
+    problems: list[FormProblem] = []
+    rate: RateReading | None = None
     for name in SCALARS:
         text = values[name].strip()
-        if text:
-            data[name] = _number(text) if name in NUMBERS else text
-    if "penalty_daily_rate_percent" in data:
-        unit = values["penalty_rate_unit"] if values["penalty_rate_unit"] in RATE_UNITS else "daily_percent"
-        data["penalty_daily_rate_percent"] = daily_rate_percent(data["penalty_daily_rate_percent"], unit)
+        if not text:
+            continue
+        if name in MONEY:
+            data[name] = money_text(text)
+        elif name in DATES:
+            data[name] = _plain(text)
+        elif name == "annual_rate_percent":
+            data[name] = annual_rate_text(text)
+        elif name == "penalty_daily_rate_percent":
+            unit = values["penalty_rate_unit"] if values["penalty_rate_unit"] in RATE_UNITS else ""
+            reading = read_rate(text, unit)
+            if isinstance(reading, FormProblem):
+                problems.append(reading)  # the model is not asked about a rate the form could not read
+            else:
+                rate = reading
+                data[name] = _decimal_text(reading.daily_percent)
+        else:
+            data[name] = text
     data["contacts"] = values["contacts"]
     data["reachable"] = values["reachable"] != "no"
 
@@ -101,14 +253,18 @@ def parse(form: MultiDict[str, str], variant: Variant) -> FormInput:
         log_rows.append(row)
         if any(row[f].strip() for f in ("date", "time", "note")):  # a row with only a channel chosen is blank
             log_row_of.append(len(log_rows) - 1)
-            entries.append({f: row[f].strip() for f in LOG_FIELDS if row[f].strip()})
+            entry = {f: row[f].strip() for f in LOG_FIELDS if row[f].strip()}
+            for part in ("date", "time"):
+                if part in entry:
+                    entry[part] = _plain(entry[part])
+            entries.append(entry)
     data["contact_log"] = entries
-    return FormInput(data=data, values=values, log_rows=log_rows, log_row_of=log_row_of)
+    return FormInput(data=data, values=values, log_rows=log_rows, log_row_of=log_row_of, problems=problems, rate=rate)
 
 
 def empty() -> FormInput:
     values: dict[str, Any] = dict.fromkeys(SCALARS, "")
-    values.update(penalty_rate_unit="daily_percent", contacts=[], reachable="yes", platform=DEFAULT_PLATFORM)
+    values.update(penalty_rate_unit="", confirm_rate="", contacts=[], reachable="yes", platform=DEFAULT_PLATFORM)
     return FormInput(data={}, values=values)
 
 

@@ -8,6 +8,7 @@ Validate with `validate(data, drawable)`: the characters the embedded PDF font c
 validation context, never from a process global, so validation is the same whatever app exists.
 """
 
+import re
 import unicodedata
 from datetime import date, time
 from decimal import Decimal
@@ -30,6 +31,13 @@ from pydantic_core import PydanticCustomError
 MAX_AMOUNT = Decimal("10000000")
 DEFAULT_PLATFORM = "58金融"  # the platform of the first guide: the form's and the API's default
 MAX_LOG_ENTRIES = 100
+RATE_PLACES = 6  # rates carry at most six decimal places (万分之0.0001 per day is 0.000001%)
+# What a number may look like when sent as a string: ASCII digits only (Python's Decimal would also take
+# Arabic-Indic or full-width digits and 1_000), no exponent, and short enough to be a real amount or rate.
+_NUMBER_TEXT = re.compile(r"[+-]?[0-9]{1,20}(\.[0-9]{1,20})?")
+_NOT_FINITE = re.compile(r"[+-]?(nan|snan|inf|infinity)", re.IGNORECASE)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_TIME = re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
 # Unicode categories no reader types on purpose: controls, format characters (bidi overrides, zero-width
 # joiners), surrogates, private use, unassigned, and line/paragraph separators.
 FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
@@ -73,32 +81,56 @@ def _text(value: str, info: ValidationInfo) -> str:
 
 
 def _iso_date(value: Any) -> Any:
-    """Only an ISO date string (or a date): JSON numbers would otherwise pass as Unix timestamps."""
-    if isinstance(value, date) or (isinstance(value, str) and len(value) == 10):
-        return value
+    """Only YYYY-MM-DD in ASCII digits (or a date): pydantic would read "1700000000" or a JSON number as a Unix
+    timestamp (a due date in 1970)."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value.strip())):
+        return value.strip() if isinstance(value, str) else value
     raise PydanticCustomError("date_format", "a date as YYYY-MM-DD")
 
 
 def _iso_time(value: Any) -> Any:
-    if isinstance(value, time) or (isinstance(value, str) and len(value) in (5, 8)):
-        return value
+    """Only HH:MM or HH:MM:SS: pydantic would read a number as seconds since midnight."""
+    if isinstance(value, time) or (isinstance(value, str) and _ISO_TIME.fullmatch(value.strip())):
+        return value.strip() if isinstance(value, str) else value
     raise PydanticCustomError("time_format", "a time as HH:MM")
+
+
+def _number_text(value: Any) -> Any:
+    """A number given as a string must be written in ASCII digits: the API is strict (the form normalises)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if _NUMBER_TEXT.fullmatch(text) or _NOT_FINITE.fullmatch(text):
+        return text  # NaN and Infinity go on to pydantic, which names them as not finite
+    if any(unicodedata.digit(ch, None) is not None for ch in text if not ch.isascii()):
+        raise PydanticCustomError("number_format", "digits other than ASCII 0-9")
+    raise PydanticCustomError("decimal_parsing", "not a number")
+
+
+def _canonical(value: Decimal) -> Decimal:
+    """The same number without an exponent or trailing zeros: JSON's 1e2 is shown as 100, never as 1E+2."""
+    return Decimal(format(value.normalize(), "f")) if value else Decimal(0)
 
 
 def _money_places(value: Decimal) -> Decimal:
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise PydanticCustomError("money_places", "at most two decimal places")
-    return value
+    return _canonical(value)
 
 
-def _decimal_schema(minimum: int, maximum: int, *, exclusive: bool, places: int | None) -> dict[str, Any]:
+def _rate_places(value: Decimal) -> Decimal:
+    if value.as_tuple().exponent < -RATE_PLACES:  # type: ignore[operator]
+        raise PydanticCustomError("rate_places", "at most six decimal places", {"places": RATE_PLACES})
+    return _canonical(value)
+
+
+def _decimal_schema(minimum: int, maximum: int, *, exclusive: bool, places: int) -> dict[str, Any]:
     """What the API documents for an amount or a rate: a JSON number, or the same number as a decimal string."""
     number: dict[str, Any] = {"type": "number", "maximum": maximum}
     number["exclusiveMinimum" if exclusive else "minimum"] = minimum
-    if places is not None:
-        number["multipleOf"] = 10**-places
-    fraction = rf"(\.[0-9]{{1,{places}}})?" if places is not None else r"(\.[0-9]+)?"
-    return {"anyOf": [number, {"type": "string", "pattern": rf"^[0-9]+{fraction}$"}]}
+    number["multipleOf"] = 10**-places
+    fraction = rf"(\.[0-9]{{1,{places}}})?"
+    return {"anyOf": [number, {"type": "string", "pattern": rf"^[0-9]{{1,20}}{fraction}$"}]}
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
@@ -109,25 +141,31 @@ IsoTime = Annotated[
 ]
 Amount = Annotated[
     Decimal,
+    BeforeValidator(_number_text),
     Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False),
     AfterValidator(_money_places),
     WithJsonSchema(_decimal_schema(0, int(MAX_AMOUNT), exclusive=True, places=2)),
 ]
 Payment = Annotated[
     Decimal,
+    BeforeValidator(_number_text),
     Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False),
     AfterValidator(_money_places),
     WithJsonSchema(_decimal_schema(0, int(MAX_AMOUNT), exclusive=False, places=2)),
 ]
 AnnualRate = Annotated[
     Decimal,
+    BeforeValidator(_number_text),
     Field(ge=0, le=10_000, allow_inf_nan=False),
-    WithJsonSchema(_decimal_schema(0, 10_000, exclusive=False, places=None)),
+    AfterValidator(_rate_places),
+    WithJsonSchema(_decimal_schema(0, 10_000, exclusive=False, places=RATE_PLACES)),
 ]
 DailyRate = Annotated[
     Decimal,
+    BeforeValidator(_number_text),
     Field(ge=0, le=100, allow_inf_nan=False),
-    WithJsonSchema(_decimal_schema(0, 100, exclusive=False, places=None)),
+    AfterValidator(_rate_places),
+    WithJsonSchema(_decimal_schema(0, 100, exclusive=False, places=RATE_PLACES)),
 ]
 
 

@@ -4,10 +4,9 @@ The data cites sources by id; `lookup` finds each in the sources registry (in th
 data file can never cite a source the registry does not have.
 """
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,9 +24,9 @@ SourceLookup = Callable[[str, Variant], Source]
 
 @dataclass(frozen=True)
 class LprRate:
-    since: date
+    since: date  # the fixing from which this rate applied
     percent: Decimal
-    checked: bool
+    reported_by: str  # where the figure was confirmed (press reports: the registry's `lpr` source is V2)
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,7 @@ class ContactRule:
     level: str  # normal | restricted | unlawful
     label: str
     rule: str
+    short: str  # the rule in one line, beside each logged contact of this kind
     sources: tuple[Source, ...]
     channels: tuple[Channel, ...]
 
@@ -53,6 +53,16 @@ class ActionText:
     when: str  # the name of the condition under which this step applies (webapp/situation/assess.py)
     title: str
     why: str
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One of the summary's fixed statements of law or of a rule, with the sources it comes from."""
+
+    id: str
+    text: str  # with {placeholders}
+    sources: tuple[Source, ...]
 
 
 @dataclass(frozen=True)
@@ -60,19 +70,22 @@ class VariantTexts:
     channels: dict[str, Channel]
     contacts: dict[str, ContactRule]
     actions: tuple[ActionText, ...]  # in the order the summary shows them
+    statements: dict[str, Statement]
     message_template: str
 
 
 @dataclass(frozen=True)
 class Rules:
-    version: str
+    version: date  # when the data was last checked against the facts (guides/data/summary.yaml)
     lpr: tuple[LprRate, ...]
-    lpr_source: str
-    lpr_checked_through: date
+    lpr_source: str  # the registry id the LPR figures cite
+    lpr_checked_through: date  # the latest fixing confirmed; later dates assume no change
+    contract_date_rule_from: date  # contracts from this day: LPR at the contract date; before: the transition rule
+    night_from: time  # a logged contact from this time...
+    night_until: time  # ...or before this one is a night contact
+    rate_check_above: Decimal  # a penalty rate per day (percent) above this is confirmed with the reader
     stage_buckets: tuple[tuple[str, int], ...]
     plan_long_months: int
-    summary_sources_first: tuple[str, ...]  # cited by the summary's fixed paragraphs
-    summary_sources_last: tuple[str, ...]  # cited by its complaint section
     texts: dict[str, VariantTexts]  # variant code -> texts in that script
     sources: dict[str, dict[str, Source]]  # variant code -> every source the data cites, by id
 
@@ -85,7 +98,6 @@ class Rules:
 
 def load_rules(data_dir: Path, lookup: SourceLookup, converter: Converter) -> Rules:
     raw: dict[str, Any] = {name: yaml.safe_load((data_dir / name).read_text(encoding="utf-8")) for name in DATA_FILES}
-    digest = hashlib.sha256(b"".join((data_dir / name).read_bytes() for name in DATA_FILES)).hexdigest()
     lpr = raw["lpr.yaml"]
     stages = raw["stages.yaml"]
     summary = raw["summary.yaml"]
@@ -103,19 +115,34 @@ def load_rules(data_dir: Path, lookup: SourceLookup, converter: Converter) -> Ru
                 level=c["level"],
                 label=conv(c["label"]),
                 rule=conv(c["rule"]),
+                short=conv(c["short"]),
                 sources=tuple(cite(s) for s in c["sources"]),
                 channels=tuple(channels[ch] for ch in c["channels"]),
             )
             for key, c in raw["contact_rules.yaml"]["contacts"].items()
         }
         actions = tuple(
-            ActionText(id=a["id"], when=a["when"], title=conv(a["title"]), why=conv(a["why"]))
+            ActionText(
+                id=a["id"],
+                when=a["when"],
+                title=conv(a["title"]),
+                why=conv(a["why"]),
+                sources=tuple(cite(s) for s in a["sources"]),
+            )
             for a in raw["actions.yaml"]["actions"]
         )
+        statements = {
+            key: Statement(id=key, text=conv(st["text"]), sources=tuple(cite(s) for s in st["sources"]))
+            for key, st in summary["statements"].items()
+        }
+        for key, st in statements.items():
+            if not st.sources:
+                raise ContentError(f"{data_dir / 'summary.yaml'}: statement {key!r} cites no source")
         return VariantTexts(
             channels=channels,
             contacts=contacts,
             actions=actions,
+            statements=statements,
             message_template=conv(raw["actions.yaml"]["message_template"]),
         )
 
@@ -133,22 +160,28 @@ def load_rules(data_dir: Path, lookup: SourceLookup, converter: Converter) -> Ru
             return cited[source_id]
 
         texts_by_variant[variant.code] = texts(variant, cite)
-        for source_id in (*summary["sources_first"], *summary["sources_last"]):
-            cite(source_id)
+        cite(lpr["source"])
         sources[variant.code] = cited
 
+    rates = tuple(
+        LprRate(since=r["from"], percent=Decimal(r["percent"]), reported_by=str(r["reported_by"]))
+        for r in sorted(lpr["rates"], key=lambda r: r["from"])
+    )
+    if not isinstance(summary["version"], date) or not isinstance(lpr["checked_through"], date):
+        raise ContentError(f"{data_dir}: version and checked_through must be ISO dates")
+    if lpr["checked_through"] < rates[-1].since:
+        raise ContentError(f"{data_dir / 'lpr.yaml'}: checked_through is before the last listed change")
     return Rules(
-        version=digest[:12],
-        lpr=tuple(
-            LprRate(since=r["from"], percent=Decimal(r["percent"]), checked=bool(r["checked"]))
-            for r in sorted(lpr["rates"], key=lambda r: r["from"])
-        ),
-        lpr_source=lpr["source"],
+        version=summary["version"],
+        lpr=rates,
+        lpr_source=str(lpr["source"]),
         lpr_checked_through=lpr["checked_through"],
+        contract_date_rule_from=lpr["contract_date_rule_from"],
+        night_from=time.fromisoformat(raw["contact_rules.yaml"]["night"]["from"]),
+        night_until=time.fromisoformat(raw["contact_rules.yaml"]["night"]["until"]),
+        rate_check_above=Decimal(str(stages["rate_check_above_daily_percent"])),
         stage_buckets=tuple((b["stage"], int(b["through_day"])) for b in stages["buckets"]),
         plan_long_months=int(stages.get("plan_long_months", 36)),
-        summary_sources_first=tuple(summary["sources_first"]),
-        summary_sources_last=tuple(summary["sources_last"]),
         texts=texts_by_variant,
         sources=sources,
     )

@@ -57,7 +57,7 @@ def summary_pdf() -> Response:
     pdf, as_of = render_pdf_or_refuse(answers)
     if pdf is None:
         return invalid(no_store(jsonify(errors=[too_long_error().as_json()])))
-    return pdf_response(pdf, as_of)
+    return pdf_response(pdf, as_of, VARIANTS[answers.variant.lower()])
 
 
 @bp.get("/openapi.json")

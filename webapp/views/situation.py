@@ -1,21 +1,40 @@
 """The situation form and the summary it produces (HTML and PDF). Nothing here is stored or logged."""
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template, request
-from flask_babel import gettext
+from flask_babel import force_locale
 from werkzeug.exceptions import ServiceUnavailable
 
 from webapp.pdf import PdfBusy, PdfTooLong, PdfTooSlow
 from webapp.situation import forms
-from webapp.situation.errors import MESSAGES, FieldError, field_label
+from webapp.situation.assess import Assessment
+from webapp.situation.errors import FieldError, field_error
 from webapp.situation.model import DEFAULT_PLATFORM, Answers, Contact, LenderType
 from webapp.state import state
-from webapp.summary import render_summary_html, render_summary_pdf, run_assessment, validate
-from webapp.variants import Variant
+from webapp.summary import download_name, render_summary_html, render_summary_pdf, run_assessment, validate
+from webapp.variants import VARIANTS, Variant
 
 bp = Blueprint("situation", __name__)
+
+
+@bp.app_context_processor
+def quick_exit() -> dict[str, Any]:
+    """Every page's header offers the quick exit (a summary shows amounts and notes about family and work; a guide
+    page says what the reader is facing), so every template gets its address."""
+    return {"quick_exit_url": state().settings.QUICK_EXIT_URL}
+
+
+@dataclass(frozen=True)
+class RateCheck:
+    """A penalty rate high enough to be a unit mistake, shown back before the summary uses it."""
+
+    amount: Decimal  # the overdue amount the penalty is computed on
+    assessment: Assessment
 
 
 def no_store(response: Response) -> Response:
@@ -24,7 +43,13 @@ def no_store(response: Response) -> Response:
     return response
 
 
-def show_form(v: Variant, form_input: forms.FormInput, errors: list[FieldError], status: int = 200) -> Response:
+def show_form(
+    v: Variant,
+    form_input: forms.FormInput,
+    errors: list[FieldError],
+    status: int = 200,
+    rate_check: RateCheck | None = None,
+) -> Response:
     by_field: dict[str, str] = {}
     for error in errors:
         by_field.setdefault(form_input.form_field(error.field), error.message)
@@ -38,8 +63,8 @@ def show_form(v: Variant, form_input: forms.FormInput, errors: list[FieldError],
         lender_types=list(LenderType),
         texts=state().rules.for_variant(v),
         prefilled=bool(form_input.data) or bool(errors),
-        quick_exit_url=state().settings.QUICK_EXIT_URL,
         default_platform=DEFAULT_PLATFORM,
+        rate_check=rate_check,
     )
     return no_store(Response(html, status=status, mimetype="text/html"))
 
@@ -58,8 +83,22 @@ def form_again(v: Variant) -> Response:
 
 
 def _validated(v: Variant) -> tuple[forms.FormInput, Answers | list[FieldError]]:
+    """The answers, or every problem at once: what the form could not read, then what the model refused."""
     form_input = forms.parse(request.form, v)
-    return form_input, validate(form_input.data)
+    answers = validate(form_input.data)
+    problems = [field_error((p.field,), p.code) for p in form_input.problems]
+    if problems:
+        return form_input, problems + ([] if isinstance(answers, Answers) else answers)
+    return form_input, answers
+
+
+def unconfirmed_rate(form_input: forms.FormInput, answers: Answers) -> RateCheck | None:
+    """A rate above the plausible line must be confirmed by the reader, for this very rate, before it is used."""
+    assessment = run_assessment(answers)
+    flagged = any(w.code == "rate_implausible" for w in assessment.warnings)
+    if not flagged or form_input.values["confirm_rate"] == str(answers.penalty_daily_rate_percent):
+        return None
+    return RateCheck(amount=answers.overdue_amount, assessment=assessment)
 
 
 @bp.post("/<variant:v>/situation/summary")
@@ -67,33 +106,32 @@ def summary(v: Variant) -> Response:
     form_input, answers = _validated(v)
     if not isinstance(answers, Answers):
         return show_form(v, form_input, answers, status=422)
-    html = render_summary_html(answers, run_assessment(answers), values=form_input.values, log_rows=form_input.log_rows)
+    if check := unconfirmed_rate(form_input, answers):
+        return show_form(v, form_input, [], status=422, rate_check=check)
+    html = render_summary_html(
+        answers, run_assessment(answers), values=form_input.values, log_rows=form_input.log_rows, rate=form_input.rate
+    )
     return no_store(Response(html, mimetype="text/html"))
 
 
-def pdf_response(pdf: bytes, as_of: date) -> Response:
+def pdf_response(pdf: bytes, as_of: date, variant: Variant) -> Response:
     response = Response(pdf, mimetype="application/pdf")
-    day = as_of.isoformat()
-    name = quote(gettext("Overdue situation summary"))  # outside the f-string, where Babel's extractor sees it
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"situation-summary-{day}.pdf\"; filename*=UTF-8''{name}-{day}.pdf"
-    )
+    with force_locale(variant.locale):
+        ascii_name, name = download_name(as_of)
+    response.headers["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
     return no_store(response)
 
 
 def too_long_error() -> FieldError:
-    return FieldError(
-        field="contact_log",
-        code="too_long_to_print",
-        message=str(MESSAGES["too_long_to_print"]) % {"field": field_label(("contact_log",))},
-    )
+    return field_error(("contact_log",), "too_long_to_print")
 
 
-def render_pdf_or_refuse(answers: Answers) -> tuple[bytes | None, date]:
-    """The summary PDF, or None when it would be too long to print; a render over time is a 503 to retry."""
+def render_pdf_or_refuse(answers: Answers, rate: forms.RateReading | None = None) -> tuple[bytes | None, date]:
+    """The summary PDF, or None when it would be too long to print; a render over time is a 503 to retry.
+    `rate`: how the form read the penalty rate, shown back in the PDF as on the page."""
     assessment = run_assessment(answers)
     try:
-        return render_summary_pdf(answers, assessment), assessment.as_of
+        return render_summary_pdf(answers, assessment, rate=rate), assessment.as_of
     except PdfTooLong:
         return None, assessment.as_of
     except (PdfTooSlow, PdfBusy) as busy:
@@ -105,7 +143,9 @@ def summary_pdf(v: Variant) -> Response:
     form_input, answers = _validated(v)
     if not isinstance(answers, Answers):
         return show_form(v, form_input, answers, status=422)
-    pdf, as_of = render_pdf_or_refuse(answers)
+    if check := unconfirmed_rate(form_input, answers):
+        return show_form(v, form_input, [], status=422, rate_check=check)
+    pdf, as_of = render_pdf_or_refuse(answers, form_input.rate)
     if pdf is None:
         return show_form(v, form_input, [too_long_error()], status=422)
-    return pdf_response(pdf, as_of)
+    return pdf_response(pdf, as_of, VARIANTS[answers.variant.lower()])

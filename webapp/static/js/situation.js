@@ -1,123 +1,218 @@
-// The situation form, with JavaScript: answers are saved on this device as they are typed (localStorage, never
-// sent anywhere until the reader asks for a summary), restored on return, and wiped by one button. Quick exit
-// replaces this page in the history. Without JavaScript the form works as a plain form.
+// The situation form and its summary, with JavaScript. On the form: answers are saved on this device as they are
+// typed (localStorage, never sent anywhere until the reader asks for a summary), restored on return, and wiped
+// after the reader confirms; sending shows its progress, and says so if no answer comes. On the summary: "download
+// PDF" fetches the file without leaving the page, so a lost connection never takes the summary off the screen.
+// Without JavaScript both work as plain forms. Every visible text is in the page, translated.
 "use strict";
 
 (() => {
-  const form = document.getElementById("situation-form");
-  if (!form) return;
-  const KEY = "situation-answers";
-  const rows = document.getElementById("log-rows");
   const $ = (id) => document.getElementById(id);
+  const SLOW_MS = 10000;
 
-  // Quick exit: leave at once, and leave nothing to go "back" to.
-  $("quick-exit").addEventListener("click", (event) => {
-    event.preventDefault();
-    location.replace(event.currentTarget.href);
-  });
+  const form = $("situation-form");
+  if (form) situationForm(form);
+  const pdfForm = $("pdf-form");
+  if (pdfForm) summaryPage(pdfForm);
 
-  // Contact log rows: add and remove, renumbering field names so the server reads them in order.
-  const renumber = () => {
-    [...rows.children].forEach((row, index) => {
-      for (const field of row.querySelectorAll("[name^='contact_log-']")) {
-        field.name = field.name.replace(/^contact_log-\d+-/, `contact_log-${index}-`);
+  function situationForm(form) {
+    const KEY = "situation-answers";
+    const rows = $("log-rows");
+
+    // Contact log rows: add and remove, renumbering field names so the server reads them in order.
+    const renumber = () => {
+      [...rows.children].forEach((row, index) => {
+        for (const field of row.querySelectorAll("[name^='contact_log-']")) {
+          field.name = field.name.replace(/^contact_log-\d+-/, `contact_log-${index}-`);
+        }
+      });
+    };
+    const clearRow = (row) => {
+      for (const field of row.querySelectorAll("input")) field.value = "";
+      for (const error of row.querySelectorAll(".field-error")) error.remove();
+    };
+    const addRow = () => {
+      const row = rows.lastElementChild.cloneNode(true);
+      clearRow(row);
+      rows.append(row);
+      renumber();
+      wireRemove(row);
+      row.querySelector("input").focus();
+      return row;
+    };
+    const wireRemove = (row) => {
+      const button = row.querySelector(".remove-row");
+      button.hidden = false;
+      button.onclick = () => {
+        if (rows.children.length > 1) row.remove();
+        else clearRow(row);
+        renumber();
+        save();
+      };
+    };
+    [...rows.children].forEach(wireRemove);
+    $("add-row").hidden = false;
+    $("add-row").addEventListener("click", addRow);
+
+    // Saving and restoring the answers on this device.
+    const snapshot = () => {
+      const data = {};
+      for (const [name, value] of new FormData(form)) (data[name] ||= []).push(value);
+      return data;
+    };
+    const save = () => localStorage.setItem(KEY, JSON.stringify(snapshot()));
+    const restore = (data) => {
+      const logRows = Object.keys(data).filter((n) => n.startsWith("contact_log-") && n.endsWith("-date")).length;
+      while (rows.children.length < logRows) addRow();
+      for (const field of form.elements) {
+        if (!field.name || !(field.name in data)) {
+          if (field.type === "checkbox") field.checked = false;
+          continue;
+        }
+        const values = data[field.name];
+        if (field.type === "checkbox" || field.type === "radio") field.checked = values.includes(field.value);
+        else if (field.type !== "hidden") field.value = values[0] ?? "";
+      }
+    };
+    const saved = localStorage.getItem(KEY);
+    // A form the server filled (errors, a rate to confirm, or "change answers") is newer than what this device saved.
+    if (saved && form.dataset.prefilled !== "true") {
+      try {
+        restore(JSON.parse(saved));
+      } catch {
+        localStorage.removeItem(KEY);
+      }
+    }
+    form.addEventListener("input", save);
+    form.addEventListener("change", save);
+    save();
+
+    // Wiping, only after the reader confirms: the saved copy goes, and the form returns to its empty state.
+    const emptyValue = (field) => {
+      if (field.type === "checkbox") return false;
+      if (field.type === "radio") {
+        return (field.name === "lender_type" && field.value === "unknown") || (field.name === "reachable" && field.value === "yes");
+      }
+      return field.dataset.empty ?? "";
+    };
+    const wipeButton = $("wipe-answers");
+    const confirmBox = $("wipe-confirm");
+    const askToWipe = (open) => {
+      confirmBox.hidden = !open;
+      wipeButton.setAttribute("aria-expanded", String(open));
+      (open ? $("wipe-no") : wipeButton).focus();
+    };
+    $("wipe-section").hidden = false;
+    wipeButton.addEventListener("click", () => {
+      $("wiped").hidden = true;
+      askToWipe(true);
+    });
+    $("wipe-no").addEventListener("click", () => askToWipe(false));
+    $("wipe-yes").addEventListener("click", () => {
+      localStorage.removeItem(KEY);
+      while (rows.children.length > 1) rows.lastElementChild.remove();
+      for (const field of form.elements) {
+        if (field.type === "checkbox" || field.type === "radio") field.checked = emptyValue(field);
+        else if (field.tagName === "SELECT") field.selectedIndex = 0;
+        else if (field.type !== "button" && field.type !== "submit") field.value = emptyValue(field);
+      }
+      for (const error of form.querySelectorAll(".field-error")) error.remove();
+      $("rate-check")?.remove();
+      askToWipe(false);
+      $("wiped").hidden = false;
+    });
+    form.addEventListener("input", () => { $("wiped").hidden = true; });
+
+    // Sending: say so at once, and if no answer comes within ten seconds, say that too (the answers are kept).
+    const offlineNote = $("offline-submit");
+    const sending = $("sending");
+    const submit = $("submit-button");
+    const sendingText = sending.textContent;
+    let slowTimer = null;
+    const idle = () => {
+      clearTimeout(slowTimer);
+      sending.hidden = true;
+      sending.textContent = sendingText;
+      submit.disabled = false;
+    };
+    if (new URLSearchParams(location.search).has("offline")) offlineNote.hidden = false;
+    form.addEventListener("submit", (event) => {
+      save();
+      if (!navigator.onLine) {
+        event.preventDefault();
+        offlineNote.hidden = false;
+        offlineNote.scrollIntoView();
+        return;
+      }
+      sending.hidden = false;
+      submit.disabled = true;
+      slowTimer = setTimeout(() => {
+        sending.textContent = sending.dataset.slow;
+        submit.disabled = false;
+      }, SLOW_MS);
+    });
+    addEventListener("pageshow", idle); // back to this page from the summary: not sending any more
+
+    const attention = $("error-summary") || $("rate-check");
+    if (attention) attention.focus();
+  }
+
+  function summaryPage(pdfForm) {
+    const status = $("pdf-status");
+    const button = $("pdf-button");
+    const message = (key) => $("pdf-messages").content.querySelector(`[data-key="${key}"]`).textContent;
+    const say = (key) => {
+      status.textContent = message(key);
+      status.hidden = false;
+    };
+    // The file name the server chose (filename*, in the reader's script), for the download.
+    const fileName = (response) => {
+      const header = response.headers.get("Content-Disposition") || "";
+      const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header);
+      if (encoded) return decodeURIComponent(encoded[1]);
+      return /filename="([^"]+)"/i.exec(header)?.[1] || "summary.pdf";
+    };
+
+    pdfForm.addEventListener("submit", async (event) => {
+      event.preventDefault(); // the summary stays on screen whatever happens
+      if (!navigator.onLine) {
+        say("offline");
+        return;
+      }
+      button.disabled = true;
+      say("sending");
+      try {
+        const response = await fetch(pdfForm.action, {
+          method: "POST",
+          body: new URLSearchParams(new FormData(pdfForm)),
+          credentials: "same-origin",
+        });
+        if (!response.ok || !(response.headers.get("Content-Type") || "").startsWith("application/pdf")) {
+          // The server explains (a summary too long to print, a busy server) on a page of its own.
+          pdfForm.submit();
+          return;
+        }
+        const link = document.createElement("a");
+        link.href = URL.createObjectURL(await response.blob());
+        link.download = fileName(response);
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+        say("done");
+      } catch {
+        say(navigator.onLine ? "failed" : "offline");
+      } finally {
+        button.disabled = false;
       }
     });
-  };
-  const clearRow = (row) => {
-    for (const field of row.querySelectorAll("input")) field.value = "";
-    for (const error of row.querySelectorAll(".field-error")) error.remove();
-  };
-  const addRow = () => {
-    const row = rows.lastElementChild.cloneNode(true);
-    clearRow(row);
-    rows.append(row);
-    renumber();
-    wireRemove(row);
-    row.querySelector("input").focus();
-    return row;
-  };
-  const wireRemove = (row) => {
-    const button = row.querySelector(".remove-row");
-    button.hidden = false;
-    button.onclick = () => {
-      if (rows.children.length > 1) row.remove();
-      else clearRow(row);
-      renumber();
-      save();
-    };
-  };
-  [...rows.children].forEach(wireRemove);
-  $("add-row").hidden = false;
-  $("add-row").addEventListener("click", addRow);
 
-  // Saving and restoring the answers on this device.
-  const snapshot = () => {
-    const data = {};
-    for (const [name, value] of new FormData(form)) (data[name] ||= []).push(value);
-    return data;
-  };
-  const save = () => localStorage.setItem(KEY, JSON.stringify(snapshot()));
-  const restore = (data) => {
-    const logRows = Object.keys(data).filter((n) => n.startsWith("contact_log-") && n.endsWith("-date")).length;
-    while (rows.children.length < logRows) addRow();
-    for (const field of form.elements) {
-      if (!field.name || !(field.name in data)) {
-        if (field.type === "checkbox") field.checked = false;
-        continue;
+    // "Change answers" offline: the saved form, which restores the answers kept on this phone.
+    const changeForm = $("change-form");
+    changeForm.addEventListener("submit", (event) => {
+      if (!navigator.onLine) {
+        event.preventDefault();
+        location.href = changeForm.dataset.formUrl;
       }
-      const values = data[field.name];
-      if (field.type === "checkbox" || field.type === "radio") field.checked = values.includes(field.value);
-      else field.value = values[0] ?? "";
-    }
-  };
-  const saved = localStorage.getItem(KEY);
-  // A form the server filled (errors, or "change answers") is newer than what this device saved.
-  if (saved && form.dataset.prefilled !== "true") {
-    try {
-      restore(JSON.parse(saved));
-    } catch {
-      localStorage.removeItem(KEY);
-    }
+    });
   }
-  form.addEventListener("input", save);
-  form.addEventListener("change", save);
-  save();
-
-  // Wiping: the saved copy goes, and the form returns to its empty state.
-  const emptyValue = (field) => {
-    if (field.type === "checkbox") return false;
-    if (field.type === "radio") {
-      return (field.name === "lender_type" && field.value === "unknown") || (field.name === "reachable" && field.value === "yes");
-    }
-    return field.dataset.empty ?? "";
-  };
-  $("wipe-answers").hidden = false;
-  $("wipe-answers").addEventListener("click", () => {
-    localStorage.removeItem(KEY);
-    while (rows.children.length > 1) rows.lastElementChild.remove();
-    for (const field of form.elements) {
-      if (field.type === "checkbox" || field.type === "radio") field.checked = emptyValue(field);
-      else if (field.tagName === "SELECT") field.selectedIndex = 0;
-      else if (field.type !== "button" && field.type !== "submit" && field.type !== "hidden") field.value = emptyValue(field);
-    }
-    for (const error of form.querySelectorAll(".field-error")) error.remove();
-    $("wiped").hidden = false;
-  });
-  form.addEventListener("input", () => { $("wiped").hidden = true; });
-
-  // Offline: say so and keep everything, instead of a browser error page.
-  const offlineNote = $("offline-submit");
-  if (new URLSearchParams(location.search).has("offline")) offlineNote.hidden = false;
-  form.addEventListener("submit", (event) => {
-    if (!navigator.onLine) {
-      event.preventDefault();
-      save();
-      offlineNote.hidden = false;
-      offlineNote.scrollIntoView();
-    }
-  });
-
-  const summary = $("error-summary");
-  if (summary) summary.focus();
 })();

@@ -1,0 +1,105 @@
+"""Which of the sourced statements (guides/data/summary.yaml) the summary shows, in order, with their blanks filled.
+
+The templates only lay these out: every sentence of the summary that states law or a rule comes from here, from a
+next step, or from a contact rule, each with its sources. Pure: amounts and dates are formatted by the callables
+the caller passes (Babel in the reader's locale).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from webapp.situation.assess import Assessment, CapBasis
+from webapp.situation.model import Answers
+from webapp.situation.rules import Rules, VariantTexts
+from webapp.sources import Source
+
+DateFormatter = Callable[[date], str]  # date -> 2026年11月28日 in the reader's locale
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    id: str  # the statement's id in guides/data/summary.yaml
+    text: str
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class SummaryParagraphs:
+    penalty: list[Paragraph]
+    cap: list[Paragraph]
+    credit: list[Paragraph]
+    visits: list[Paragraph]
+
+    def in_page_order(self) -> list[Paragraph]:
+        return [*self.penalty, *self.cap, *self.credit, *self.visits]
+
+
+def say(texts: VariantTexts, statement_id: str, **fill: str) -> Paragraph:
+    statement = texts.statements[statement_id]
+    return Paragraph(id=statement_id, text=statement.text.format(**fill), sources=statement.sources)
+
+
+def cap_paragraphs(
+    answers: Answers, assessment: Assessment, rules: Rules, texts: VariantTexts, long_date: DateFormatter
+) -> list[Paragraph]:
+    cap = assessment.interest_cap
+    if answers.contract_date is None:
+        return [say(texts, "cap_needs_contract_date")]
+    out = []
+    if cap is None or cap.basis == CapBasis.IF_SUED_TODAY:
+        out.append(say(texts, "cap_transition"))
+    if cap is not None and cap.basis == CapBasis.IF_SUED_TODAY:
+        out.append(
+            say(
+                texts,
+                "cap_if_sued_today",
+                as_of=long_date(assessment.as_of),
+                lpr=cap.lpr_percent,
+                lpr_date=long_date(cap.lpr_date),
+                cap=cap.cap_percent,
+            )
+        )
+    if cap is not None and cap.basis == CapBasis.CONTRACT_DATE:
+        out.append(
+            say(
+                texts,
+                "cap_contract_date",
+                contract_date=long_date(answers.contract_date),
+                lpr=cap.lpr_percent,
+                lpr_date=long_date(cap.lpr_date),
+                cap=cap.cap_percent,
+            )
+        )
+        rate = str(answers.annual_rate_percent)
+        if cap.applies is True and cap.annual_rate_exceeds is not None:
+            out.append(say(texts, "rate_above_line" if cap.annual_rate_exceeds else "rate_within_line", rate=rate))
+        elif cap.applies is None and cap.annual_rate_exceeds:
+            # Never "above the cap" while the lender may be licensed: above this figure, if the rule applies.
+            out.append(say(texts, "rate_above_line_if_private", rate=rate))
+    if cap is not None:
+        lender = {True: "cap_private", False: "cap_licensed", None: "cap_unknown"}[cap.applies]
+        out.append(say(texts, lender))
+        if not cap.lpr_checked:
+            used = answers.contract_date if cap.basis == CapBasis.CONTRACT_DATE else assessment.as_of
+            out.append(
+                say(
+                    texts,
+                    "lpr_unconfirmed",
+                    checked=long_date(rules.lpr_checked_through),
+                    latest=str(rules.lpr[-1].percent),
+                    used=long_date(used),
+                )
+            )
+    return out
+
+
+def summary_paragraphs(
+    answers: Answers, assessment: Assessment, rules: Rules, texts: VariantTexts, long_date: DateFormatter
+) -> SummaryParagraphs:
+    return SummaryParagraphs(
+        penalty=[say(texts, "penalty_rule")],
+        cap=cap_paragraphs(answers, assessment, rules, texts, long_date),
+        credit=[say(texts, key) for key in ("credit_notice", "credit_kept", "credit_free", "credit_dispute")],
+        visits=[say(texts, key) for key in ("visit_entry", "visit_guideline", "visit_detention", "visit_police")],
+    )
