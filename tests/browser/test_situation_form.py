@@ -283,3 +283,7 @@ def test_nothing_is_wider_than_a_360_px_phone(page: Page, server: LiveServer, co
     for cell in page.locator("table.evidence .nowrap").all():
         box = cell.bounding_box()
         assert box and box["height"] < 40, cell.inner_text()
+    # And the reader's notes are readable: never squeezed into a column a character or two wide.
+    for note in page.locator("table.evidence .note").all():
+        box = note.bounding_box()
+        assert box and box["width"] > 200, note.inner_text()
