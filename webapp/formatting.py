@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask
 from flask_babel import format_currency, format_date
+from markupsafe import Markup
 
 
 def money(amount: Decimal | int | str) -> str:
@@ -19,6 +20,12 @@ def long_date(day: date) -> str:
     return str(format_date(day, format="long"))
 
 
+def nowrap(text: str) -> Markup:
+    """A date or a figure kept on one line: CJK text may otherwise break inside 2026年11月|28日."""
+    return Markup('<span class="nowrap">{}</span>').format(text)
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(money, "money")
     app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(nowrap, "nowrap")

@@ -279,7 +279,14 @@ def test_nothing_is_wider_than_a_360_px_phone(page: Page, server: LiveServer, co
     page.click("#submit-button")
     expect(page.locator("table.evidence")).to_be_visible()
     assert page.evaluate(NO_OVERFLOW) == {"page": 0, "wide": [], "scrolled": []}
-    # Dates and times are never broken inside: each fits on one line.
-    for cell in page.locator("table.evidence .nowrap").all():
+    # Dates, times and figures are never broken inside: each fits on one line (the meta line's dates, the
+    # statements' dates and rates, the evidence table's dates and times).
+    kept = page.locator("article.summary .nowrap").all()
+    assert len(kept) > 10
+    for cell in kept:
         box = cell.bounding_box()
         assert box and box["height"] < 40, cell.inner_text()
+    # And the reader's notes are readable: never squeezed into a column a character or two wide.
+    for note in page.locator("table.evidence .note").all():
+        box = note.bounding_box()
+        assert box and box["width"] > 200, note.inner_text()

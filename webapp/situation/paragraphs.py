@@ -20,8 +20,13 @@ DateFormatter = Callable[[date], str]  # date -> 2026年11月28日 in the reader
 @dataclass(frozen=True)
 class Paragraph:
     id: str  # the statement's id in guides/data/summary.yaml
-    text: str
+    template: str  # the statement with its {placeholders}
+    fill: dict[str, str]  # what fills them: dates, rates and figures (templates keep each on one line)
     sources: tuple[Source, ...]
+
+    @property
+    def text(self) -> str:
+        return self.template.format(**self.fill)
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,7 @@ class SummaryParagraphs:
 
 def say(texts: VariantTexts, statement_id: str, **fill: str) -> Paragraph:
     statement = texts.statements[statement_id]
-    return Paragraph(id=statement_id, text=statement.text.format(**fill), sources=statement.sources)
+    return Paragraph(id=statement_id, template=statement.text, fill=fill, sources=statement.sources)
 
 
 def cap_paragraphs(

@@ -8,13 +8,16 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template, request
 from flask_babel import force_locale
+from markupsafe import Markup
 from werkzeug.exceptions import ServiceUnavailable
 
+from webapp.formatting import nowrap
 from webapp.pdf import PdfBusy, PdfTooLong, PdfTooSlow
 from webapp.situation import forms
 from webapp.situation.assess import Assessment
 from webapp.situation.errors import FieldError, field_error
 from webapp.situation.model import DEFAULT_PLATFORM, Answers, Contact, LenderType
+from webapp.situation.paragraphs import Paragraph
 from webapp.state import state
 from webapp.summary import download_name, render_summary_html, render_summary_pdf, run_assessment, validate
 from webapp.variants import VARIANTS, Variant
@@ -27,6 +30,12 @@ def quick_exit() -> dict[str, Any]:
     """Every page's header offers the quick exit (a summary shows amounts and notes about family and work; a guide
     page says what the reader is facing), so every template gets its address."""
     return {"quick_exit_url": state().settings.QUICK_EXIT_URL}
+
+
+@bp.app_template_filter("statement")
+def statement_html(paragraph: Paragraph) -> Markup:
+    """A sourced statement as HTML: its text escaped, each date or figure in it kept on one line."""
+    return Markup.escape(paragraph.template).format(**{k: nowrap(v) for k, v in paragraph.fill.items()})
 
 
 @dataclass(frozen=True)
