@@ -149,7 +149,7 @@ def test_pdf_metadata_title_language_dates_tags_and_no_attachments(app, guide_pd
     assert [round(float(x)) for x in reader.pages[0].mediabox] == [0, 0, 595, 842]  # A4
 
 
-def test_guide_pdf_is_served_with_etag_last_modified_and_a_chinese_filename(client) -> None:
+def test_guide_pdf_is_served_with_etag_last_modified_and_a_neutral_chinese_filename(client) -> None:
     response = client.get(f"/zh-hans/guides/{GUIDE_SLUG}.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
@@ -157,8 +157,8 @@ def test_guide_pdf_is_served_with_etag_last_modified_and_a_chinese_filename(clie
     assert response.headers["Last-Modified"] == "Sat, 28 Nov 2026 16:00:00 GMT"  # 2026-11-29 in Shanghai
     assert "no-cache" in response.headers["Cache-Control"]
     disposition = response.headers["Content-Disposition"]
-    assert 'filename="58-finance-overdue-zh-hans.pdf"' in disposition
-    assert "filename*=UTF-8''58%E9%87%91%E8%9E%8D" in disposition  # 58金融...
+    assert 'filename="guide-1.pdf"' in disposition  # the first guide of the library; no slug, no platform
+    assert "filename*=UTF-8''%E6%8C%87%E5%8D%97-1.pdf" in disposition  # 指南-1.pdf
 
 
 def test_matching_etag_gets_304(client) -> None:
