@@ -45,6 +45,13 @@ def build_state(app: Flask, config: settings.Settings) -> AppState:
     rules = load_rules(config.GUIDES_DIR / "data", library.sources.get, converter)
     if unknown := unknown_conditions(rules):
         raise ContentError(f"{config.GUIDES_DIR / 'data'}: next steps name unknown conditions {unknown}")
+    for step in rules.for_variant(HANS).actions:
+        slug, _, section = (step.guide or "").partition("#")
+        guide = library.get(slug, HANS) if step.guide else None
+        if step.guide and (guide is None or (section and section not in {h.id for h in guide.toc})):
+            raise ContentError(
+                f"{config.GUIDES_DIR / 'data'}: next step {step.id} links to {step.guide!r}: no such section"
+            )
     found = fonts.find_fonts()
     check_fonts(found)
     sans_sc = found[PDF_FONT_FAMILIES["zh-Hans"]]

@@ -66,6 +66,7 @@ STEP_FLOWS: dict[str, tuple[dict[str, object], dict[str, object] | None]] = {
     "check_credit_report": ({}, {"due_date": "2026-12-05"}),
     "keep_evidence": ({"due_date": "2026-12-05"}, None),
     "prepare_for_lawsuit": ({"due_date": "2026-08-01"}, {"due_date": "2026-09-01"}),
+    "beware_scams": ({}, None),
 }
 
 
@@ -102,3 +103,21 @@ def test_a_misspelt_condition_is_caught(rules: Rules) -> None:
         **{**rules.__dict__, "texts": {"zh-hans": type(texts)(**{**texts.__dict__, "actions": (broken,)})}}
     )
     assert unknown_conditions(bad_rules) == ["alway"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "step", "guide"),
+    [
+        ({"due_date": "2026-08-01"}, "prepare_for_lawsuit", ("court-papers", "is-it-real")),
+        ({}, "check_credit_report", ("credit-report", "get-report")),
+        ({}, "beware_scams", ("scams", "key-points")),
+        ({"contacts": ["home_visit"]}, "visit_rights", ("58-finance-overdue", "your-rights-at-the-door")),
+    ],
+)
+def test_next_steps_point_to_the_guide_that_says_more(rules: Rules, answers: dict, step: str, guide: tuple) -> None:
+    [action] = [a for a in assessed(rules, **answers).actions if a.id == step]
+    assert action.guide is not None and (action.guide.slug, action.guide.section) == guide
+
+
+def test_every_reader_is_warned_of_scams(rules: Rules) -> None:
+    assert step_ids(rules)[-1] == "beware_scams"

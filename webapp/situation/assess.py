@@ -102,11 +102,17 @@ class RepaymentPlan(BaseModel):
     schedule: list[Payment]  # month by month, at most MAX_SCHEDULE_MONTHS rows
 
 
+class GuideRef(BaseModel):
+    slug: str
+    section: str | None  # a heading id of that guide
+
+
 class Action(BaseModel):
     id: str
     title: str
     why: str
     sources: list[SourceRef]  # behind every statement of law or of a rule in `why`; empty for plain advice
+    guide: GuideRef | None = None  # where a guide says more: the summary links to it
 
 
 class Assessment(BaseModel):
@@ -325,11 +331,22 @@ def actions(situation: Situation, texts: VariantTexts, format_money: MoneyFormat
     }
     return [
         Action(
-            id=step.id, title=step.title.format(**fill), why=step.why.format(**fill), sources=source_refs(step.sources)
+            id=step.id,
+            title=step.title.format(**fill),
+            why=step.why.format(**fill),
+            sources=source_refs(step.sources),
+            guide=guide_ref(step.guide),
         )
         for step in texts.actions
         if CONDITIONS[step.when](situation)
     ]
+
+
+def guide_ref(link: str | None) -> GuideRef | None:
+    if link is None:
+        return None
+    slug, _, section = link.partition("#")
+    return GuideRef(slug=slug, section=section or None)
 
 
 def plain_money(amount: str) -> str:

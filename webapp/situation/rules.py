@@ -54,6 +54,7 @@ class ActionText:
     title: str
     why: str
     sources: tuple[Source, ...]
+    guide: str | None = None  # the guide section that says more: "court-papers#is-it-real"
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def load_rules(data_dir: Path, lookup: SourceLookup, converter: Converter) -> Ru
                 title=conv(a["title"]),
                 why=conv(a["why"]),
                 sources=tuple(cite(s) for s in a["sources"]),
+                guide=a.get("guide"),
             )
             for a in raw["actions.yaml"]["actions"]
         )
