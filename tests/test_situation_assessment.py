@@ -9,7 +9,7 @@ import pypdf
 import pytest
 
 from tests.helpers import pdftotext, squash
-from tests.situation_cases import CASES, Case
+from tests.situation_cases import ALL_CONTACTS, CASES, Case, base
 from webapp.state import state
 from webapp.variants import HANT
 
@@ -109,3 +109,56 @@ def test_summary_pdf_states_the_facts(app, client, name: str, case: Case, varian
     pages = len(pypdf.PdfReader(io.BytesIO(response.data)).pages)
     if "contact_log" not in case.answers and (case.months or 0) <= 12:
         assert 2 <= pages <= 4, f"{pages} pages"
+
+
+HANT_OR_HANS = {
+    "zh-Hans": lambda text: text,
+    "zh-Hant": lambda text: {"再过": "再過"}.get(text[:2], text[:2]) + text[2:],
+}
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    count = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    return [squash(pdftotext(pdf, "-f", str(n), "-l", str(n))) for n in range(1, count + 1)]
+
+
+# Situations whose penalty table falls across the end of page 1 unless it is kept together (found by rendering
+# variations without the rule).
+SPLIT_PRONE = {
+    "a long plan": {"monthly_payment": "100"},
+    "unreachable and not yet due": {"reachable": False, "due_date": "2026-12-10"},
+    "unreachable, old private contract, long overdue": {
+        "reachable": False,
+        "due_date": "2026-08-01",
+        "contract_date": "2019-06-01",
+        "lender_type": "private",
+    },
+    "every contact type": {"contacts": ALL_CONTACTS},
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", ["zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("name", SPLIT_PRONE)
+def test_the_penalty_table_is_never_split_across_pages(client, name: str, variant: str) -> None:
+    answers = {**base(penalty_daily_rate_percent="0.05"), **SPLIT_PRONE[name], "variant": variant}
+    pdf = client.post("/api/v1/summary.pdf", json=answers).data
+    rows = [flat_text(HANT_OR_HANS[variant](f"再过{n}天")) for n in (30, 60, 90)]
+    pages = [i for i, text in enumerate(pages_text(pdf)) if any(row in text for row in rows)]
+    assert len(pages) == 1, pages
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", ["zh-Hans", "zh-Hant"])
+def test_a_long_unbroken_word_stays_on_the_printed_page(client, variant: str) -> None:
+    word = "Supercalifragilisticexpialidocious" * 5
+    answers = {
+        **base(contact_log=[{"date": "2026-11-20", "time": "23:40", "channel": "phone", "note": word}]),
+        "platform": "LongPlatformNameWithoutAnySpaces",
+        "variant": variant,
+    }
+    pdf = client.post("/api/v1/summary.pdf", json=answers).data
+    boxes = pdftotext(pdf, "-bbox")
+    right_edges = [float(x) for x in re.findall(r'xMax="([0-9.]+)"', boxes)]
+    assert right_edges and max(right_edges) <= 595 - 18 * 72 / 25.4 + 1  # A4 width less the 18 mm margin
+    assert "Supercali" in boxes
