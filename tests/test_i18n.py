@@ -71,9 +71,9 @@ def test_leftover_scan_would_catch_an_untranslated_simplified_string(app) -> Non
     ("code", "amount", "expected"),
     [
         ("zh-hans", Decimal("12345.6"), "¥12,345.60"),
-        ("zh-hant", Decimal("12345.6"), "CN¥12,345.60"),
+        ("zh-hant", Decimal("12345.6"), "¥12,345.60"),  # not CN¥: RMB as the reader writes it
         ("zh-hans", "0.005", "¥0.01"),  # half-up, where Babel alone would round half-even to ¥0.00
-        ("zh-hant", "2.675", "CN¥2.68"),  # float(2.675) rounds to 2.67; Decimal does not
+        ("zh-hant", "2.675", "¥2.68"),  # float(2.675) rounds to 2.67; Decimal does not
     ],
 )
 def test_money_is_formatted_in_the_variants_locale(app, code: str, amount, expected: str) -> None:

@@ -177,7 +177,7 @@ def test_every_page_carries_translated_install_update_and_offline_texts(client) 
     assert re.search(r'<button id="update-button" type="button">立即更新</button>', html)
 
 
-@pytest.mark.parametrize("name", ["css/site.css", "js/app.js", "js/situation.js"])
+@pytest.mark.parametrize("name", ["css/site.css", "css/situation.css", "js/app.js", "js/situation.js"])
 def test_text_assets_come_precompressed_at_brotli_11(app, client, name: str) -> None:
     url = state(app).assets.url(name)
     response = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})

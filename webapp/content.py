@@ -25,6 +25,7 @@ from webapp.variants import HANS, VARIANTS, Variant
 
 GUIDE_FILE = "guide.md"
 SOURCES_FILE = "sources.yaml"
+FORM_LINK = "../situation"  # from /<v>/guides/<slug>: the situation form, in the same variant
 SITUATIONS_FILE = "situations.yaml"  # the home page's ways in, by the reader's situation
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -183,8 +184,10 @@ def _check_tokens(
                 targets.append(href[1:])
             elif _GUIDE_LINK.match(href):
                 guide_links.append(href)
-            elif not href.startswith("https://"):
-                raise ContentError(f"{path}: link {href!r}: write #section, other-guide#section or an https:// address")
+            elif not href.startswith("https://") and href != FORM_LINK:
+                raise ContentError(
+                    f"{path}: link {href!r}: write #section, other-guide#section, {FORM_LINK} or an https:// address"
+                )
     known = {h.id for h in headings} | {s.anchor for s in sources}
     if len(known) != len(headings) + len(sources):
         raise ContentError(f"{path}: two headings or sources share an id")

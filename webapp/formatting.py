@@ -9,10 +9,11 @@ from markupsafe import Markup
 
 
 def money(amount: Decimal | int | str) -> str:
-    """CNY with the variant's symbol and grouping: ¥12,345.60 (zh_Hans), CN¥12,345.60 (zh_Hant)."""
+    """CNY as both variants' readers write it: ¥12,345.60. (Babel's zh_Hant data would write CN¥, the symbol
+    that tells RMB apart from Japanese yen for a Taiwan reader; our readers are paid in RMB and write ¥.)"""
     # Babel would round half-even; our money rule is half-up to the fen, done here before formatting.
     fen = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return str(format_currency(fen, "CNY"))
+    return str(format_currency(fen, "CNY", format="¥#,##0.00"))
 
 
 def long_date(day: date) -> str:

@@ -26,7 +26,7 @@ THEME_COLOR = "#1d5e8c"
 BACKGROUND_COLOR = "#fdfcfa"
 # Fingerprinted files the pages need to render offline. Screenshots and large icons are fetched only by the
 # browser's install dialog, so they are not precached.
-PRECACHED_ASSETS = ("css/site.css", "js/app.js", "js/situation.js", "icons/favicon-32.png")
+PRECACHED_ASSETS = ("css/site.css", "css/situation.css", "js/app.js", "js/situation.js", "icons/favicon-32.png")
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,7 @@ def test_precache_holds_every_page_and_asset_and_nothing_personal(page: Page, se
     assert set(pages) == expected
     assert {re.sub(r"\.[0-9a-f]{10}\.", ".", a) for a in assets} == {
         "/assets/css/site.css",
+        "/assets/css/situation.css",
         "/assets/js/app.js",
         "/assets/js/situation.js",
         "/assets/icons/favicon-32.png",
