@@ -63,7 +63,7 @@ def summary_context(answers: Answers, assessment: Assessment) -> dict[str, Any]:
         "source_numbers": {s.id: number for number, s in enumerate(sources, start=1)},
         "channels": channels,
         "log_findings": log_findings(assessment),
-        "guide_titles": {guide.slug: guide.title for guide in state().library.all(variant)},
+        "guide_titles": {guide.slug: guide.short_title for guide in state().library.all(variant)},
     }
 
 
