@@ -8,6 +8,7 @@ Anything else stops start-up with a message naming the variable, for the app and
 """
 
 import ipaddress
+import math
 import os
 import re
 import sys
@@ -54,8 +55,20 @@ def setting(
 PAGE_THREADS = 16  # threads no PDF request can hold, when SERVER_THREADS is left to its default
 
 
-def _cpus() -> int:
-    return os.cpu_count() or 1
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # cgroup v2: "<quota> <period>" or "max <period>"
+
+
+def _cpus(cpu_max: Path = CGROUP_CPU_MAX) -> int:
+    """The CPUs this process may really use: in a container, its CPU limit (the cgroup's quota), not the host's
+    count, which is what `os.cpu_count()` reports there; else the CPUs it is allowed to run on."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        quota, period = cpu_max.read_text().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass  # no cgroup v2 limit to read: the affinity count stands
+    return max(1, cpus)
 
 
 _HOST_NAME = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)(\.(?!-)[a-z0-9_-]{1,63}(?<!-))*\.?")
@@ -201,7 +214,11 @@ class Settings:
         "outside the render pool (start-up, CLI), render each PDF in a forked child (memory returned, overruns killed)",
     )
     PDF_POOL_SIZE: int = setting(
-        0, "render processes per worker; 0: one per CPU", minimum=0, maximum=64, shown_default="0"
+        0,
+        "render processes per worker; 0: one per CPU it may use (in a container, its CPU limit)",
+        minimum=0,
+        maximum=64,
+        shown_default="0",
     )
     PDF_POOL_QUEUE: int = setting(
         0,

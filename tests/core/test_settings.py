@@ -89,3 +89,19 @@ def test_the_readme_table_is_the_declared_settings() -> None:
     start, end = "<!-- settings table: python -m webapp.settings -->\n", "<!-- end of settings table -->"
     assert start in readme and end in readme
     assert readme.split(start, 1)[1].split(end, 1)[0] == settings.markdown_table()
+
+
+@pytest.mark.parametrize(
+    ("cpu_max", "at_most"),
+    [("150000 100000\n", 2), ("50000 100000\n", 1), ("max 100000\n", None), ("garbage", None)],
+)
+def test_the_render_pool_follows_the_containers_cpu_limit(tmp_path, cpu_max: str, at_most: int | None) -> None:
+    from webapp.settings import _cpus
+
+    limit = tmp_path / "cpu.max"
+    limit.write_text(cpu_max)
+    cpus = _cpus(limit)
+    if at_most is None:
+        assert cpus == _cpus(tmp_path / "missing")  # no limit: the CPUs the process may run on
+    else:
+        assert 1 <= cpus <= at_most
