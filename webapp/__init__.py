@@ -9,12 +9,12 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel
 
 from webapp import assets, catalogs, fonts, formatting, guide_pdfs, http_caching, limits, pwa, security, settings
-from webapp.content import ContentError, load_library
+from webapp.content import ContentError, Library, load_library
 from webapp.conversion import Converter, Glossary
 from webapp.fonts import PDF_FONT_FAMILIES
 from webapp.pdf_pool import PooledRenderer
 from webapp.situation.assess import unknown_conditions
-from webapp.situation.rules import load_rules
+from webapp.situation.rules import Rules, load_rules
 from webapp.state import EXTENSION_KEY, AppState
 from webapp.variants import HANS, VARIANTS, VariantConverter, current_variant
 from webapp.views import api, errors, health, pages, situation
@@ -37,6 +37,17 @@ def check_fonts(found: dict[str, Path | None]) -> None:
         )
 
 
+def check_step_links(rules: Rules, library: Library, data_dir: Path) -> None:
+    """Every next step that links to a guide names a guide and a section that exist."""
+    for step in rules.for_variant(HANS).actions:
+        if not step.guide:
+            continue
+        slug, _, section = step.guide.partition("#")
+        guide = library.get(slug, HANS)
+        if guide is None or (section and section not in {heading.id for heading in guide.toc}):
+            raise ContentError(f"{data_dir}: next step {step.id} links to {step.guide!r}: no such section")
+
+
 def build_state(app: Flask, config: settings.Settings) -> AppState:
     """Everything loaded once: content, rules, fonts, catalogs, the PDF renderer and the guide PDFs."""
     glossary_path = config.GUIDES_DIR / "glossary.yaml"
@@ -45,13 +56,7 @@ def build_state(app: Flask, config: settings.Settings) -> AppState:
     rules = load_rules(config.GUIDES_DIR / "data", library.sources.get, converter)
     if unknown := unknown_conditions(rules):
         raise ContentError(f"{config.GUIDES_DIR / 'data'}: next steps name unknown conditions {unknown}")
-    for step in rules.for_variant(HANS).actions:
-        slug, _, section = (step.guide or "").partition("#")
-        guide = library.get(slug, HANS) if step.guide else None
-        if step.guide and (guide is None or (section and section not in {h.id for h in guide.toc})):
-            raise ContentError(
-                f"{config.GUIDES_DIR / 'data'}: next step {step.id} links to {step.guide!r}: no such section"
-            )
+    check_step_links(rules, library, config.GUIDES_DIR / "data")
     found = fonts.find_fonts()
     check_fonts(found)
     sans_sc = found[PDF_FONT_FAMILIES["zh-Hans"]]

@@ -37,9 +37,10 @@ import signal
 import struct
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML, URLFetcher
@@ -189,6 +190,49 @@ def _wait_for(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
+def fork_child(child: Callable[[], object]) -> int:
+    """Fork; the child runs `child` and leaves with os._exit (status 1 if it raised), so it never returns into the
+    parent's code or runs any of the parent's clean-up. Returns the child's pid, in the parent."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            child()
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def run_reporting(render: Callable[[], bytes], fetcher: BundledFilesFetcher) -> tuple[dict[str, Any], bytes]:
+    """Run a render in a process that reports to another: (a JSON-able header saying how it went, the PDF). The
+    fetcher's refusals made during the render go into the header, taken off this process's list."""
+    before = len(fetcher.refused)
+    status, message, data = "ok", "", b""
+    try:
+        data = render()
+    except PdfTooLong as error:
+        status, message = "too_long", str(error)
+    except PdfTooSlow as error:
+        status, message = "too_slow", str(error)
+    except Exception as error:
+        status, message = "error", f"{type(error).__name__}: {error}"
+    refused = fetcher.refused[before:]
+    del fetcher.refused[before:]
+    return {"status": status, "message": message, "refused": refused}, data
+
+
+def raise_for_outcome(header: Mapping[str, Any], fetcher: BundledFilesFetcher, where: str) -> None:
+    """The other side of run_reporting(): record the refusals here, and raise what the render raised there."""
+    fetcher.record(header["refused"])
+    if header["status"] == "too_long":
+        raise PdfTooLong(header["message"])
+    if header["status"] == "too_slow":
+        raise PdfTooSlow(header["message"])
+    if header["status"] == "error":
+        raise RuntimeError(f"PDF render failed in {where}: {header['message']}")
+
+
 class PdfRenderer:
     def __init__(
         self,
@@ -251,28 +295,17 @@ class PdfRenderer:
         """Render in a forked child; its memory goes when it exits. Framing: header length, JSON header, PDF."""
         read_end, write_end = os.pipe()
         _widen(write_end)
-        pid = os.fork()
-        if pid == 0:  # the child: render, report, and leave without running any of the parent's cleanup
+
+        def child() -> None:
             os.close(read_end)
             if not self.collect_in_child:
                 gc.disable()
-            status, data, message = "ok", b"", ""
-            already_refused = len(self.fetcher.refused)
-            try:
-                data = self._render(html, stylesheets, max_pages, identifier)
-            except PdfTooLong as error:
-                status, message = "too_long", str(error)
-            except PdfTooSlow as error:
-                status, message = "too_slow", str(error)
-            except BaseException as error:
-                status, message = "error", f"{type(error).__name__}: {error}"
-            refused = self.fetcher.refused[already_refused:]
-            header = json.dumps({"status": status, "message": message, "refused": refused}).encode()
-            try:
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(struct.pack(">I", len(header)) + header + data)
-            finally:
-                os._exit(0)
+            header, data = run_reporting(lambda: self._render(html, stylesheets, max_pages, identifier), self.fetcher)
+            encoded = json.dumps(header).encode()
+            with os.fdopen(write_end, "wb") as out:
+                out.write(struct.pack(">I", len(encoded)) + encoded + data)
+
+        pid = fork_child(child)
         os.close(write_end)
         try:
             raw = self._read_from_child(read_end, pid)
@@ -283,14 +316,7 @@ class PdfRenderer:
         os.close(read_end)
         _reap(pid)
         size = struct.unpack(">I", raw[:4])[0]
-        header = json.loads(raw[4 : 4 + size])
-        self.fetcher.record(header["refused"])
-        if header["status"] == "too_long":
-            raise PdfTooLong(header["message"])
-        if header["status"] == "too_slow":
-            raise PdfTooSlow(header["message"])
-        if header["status"] == "error":
-            raise RuntimeError(f"PDF render failed in the child: {header['message']}")
+        raise_for_outcome(json.loads(raw[4 : 4 + size]), self.fetcher, "the child")
         return raw[4 + size :]
 
     def _read_from_child(self, read_end: int, pid: int) -> bytes:

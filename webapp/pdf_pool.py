@@ -21,6 +21,7 @@ Once started, in the serving process:
 """
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -36,7 +37,7 @@ from typing import Any
 
 from flask import has_request_context, request
 
-from webapp.pdf import PdfBusy, PdfRenderer, PdfTooLong, PdfTooSlow
+from webapp.pdf import PdfBusy, PdfRenderer, PdfTooSlow, fork_child, raise_for_outcome, run_reporting
 from webapp.serving import CLIENT_GONE
 
 log = logging.getLogger(__name__)
@@ -127,28 +128,28 @@ def _serve_renders(sock: socket.socket, renderer: PdfRenderer) -> None:
         except (EOFError, OSError):
             return
         renderer.time_limit = job["time_limit"]
-        before = len(renderer.fetcher.refused)
-        status, message, data = "ok", "", b""
-        try:
-            data = PdfRenderer.render(
+        header, data = run_reporting(
+            functools.partial(
+                PdfRenderer.render,
                 renderer,
                 html.decode(),
                 job["variant"],
                 max_pages=job["max_pages"],
                 identifier=bytes.fromhex(job["identifier"]) if job["identifier"] else None,
-            )
-        except PdfTooLong as error:
-            status, message = "too_long", str(error)
-        except PdfTooSlow as error:
-            status, message = "too_slow", str(error)
-        except Exception as error:
-            status, message = "error", f"{type(error).__name__}: {error}"
-        refused = renderer.fetcher.refused[before:]
-        del renderer.fetcher.refused[before:]
+            ),
+            renderer.fetcher,
+        )
         try:
-            _send(sock, {"status": status, "message": message, "refused": refused}, data)
+            _send(sock, header, data)
         except OSError:
             return
+
+
+def _render_process(renderer: PdfRenderer, sock: socket.socket, *inherited: socket.socket) -> None:
+    """A render process as the zygote forks it: the zygote's sockets closed, then serve renders on `sock`."""
+    for unneeded in inherited:
+        unneeded.close()
+    _serve_renders(sock, renderer)
 
 
 def _zygote(control: socket.socket, renderer: PdfRenderer) -> None:
@@ -169,17 +170,7 @@ def _zygote(control: socket.socket, renderer: PdfRenderer) -> None:
         if not asked:
             return  # the serving process closed the pool, or died
         ours, theirs = socket.socketpair()
-        pid = os.fork()
-        if pid == 0:
-            code = 0
-            try:
-                control.close()
-                ours.close()
-                _serve_renders(theirs, renderer)
-            except BaseException:
-                code = 1
-            finally:
-                os._exit(code)
+        pid = fork_child(functools.partial(_render_process, renderer, theirs, ours, control))
         theirs.close()
         try:
             socket.send_fds(control, [struct.pack(">I", pid)], [ours.fileno()])
@@ -318,16 +309,12 @@ class PooledRenderer(PdfRenderer):
 
     def _start_zygote(self) -> None:
         ours, theirs = socket.socketpair()
-        pid = os.fork()
-        if pid == 0:
-            code = 0
-            try:
-                ours.close()
-                _zygote(theirs, self)
-            except BaseException:
-                code = 1
-            finally:
-                os._exit(code)
+
+        def zygote() -> None:
+            ours.close()
+            _zygote(theirs, self)
+
+        pid = fork_child(zygote)
         theirs.close()
         self._control, self._zygote_pid = ours, pid
 
@@ -376,14 +363,9 @@ class PooledRenderer(PdfRenderer):
             self._kill(process)
             log.error("PDF render pool: render process %d failed: %r", process.pid, error)
             raise RuntimeError(f"PDF render process {process.pid} failed: {error!r}") from None
-        renderer.fetcher.record(header["refused"])
-        if header["status"] == "too_long":
-            raise PdfTooLong(header["message"])
         if header["status"] == "too_slow":
             log.warning("PDF render pool: %s", header["message"])
-            raise PdfTooSlow(header["message"])
-        if header["status"] == "error":
-            raise RuntimeError(f"PDF render failed in the pool: {header['message']}")
+        raise_for_outcome(header, renderer.fetcher, "the pool")
         return pdf
 
     def _kill(self, process: _Process) -> None:

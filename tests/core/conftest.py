@@ -3,7 +3,7 @@
 import pytest
 
 from tests.helpers import GUIDES_DIR
-from webapp.content import load_library
+from webapp.content import Library, load_library
 from webapp.conversion import Converter, Glossary
 from webapp.situation.rules import Rules, load_rules
 
@@ -14,7 +14,10 @@ def converter() -> Converter:
 
 
 @pytest.fixture(scope="session")
-def rules(converter: Converter) -> Rules:
-    glossary = (GUIDES_DIR / "glossary.yaml").read_text(encoding="utf-8")
-    library = load_library(GUIDES_DIR, converter, glossary)
+def library(converter: Converter) -> Library:
+    return load_library(GUIDES_DIR, converter, (GUIDES_DIR / "glossary.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def rules(converter: Converter, library: Library) -> Rules:
     return load_rules(GUIDES_DIR / "data", library.sources.get, converter)

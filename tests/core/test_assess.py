@@ -5,7 +5,10 @@ from datetime import date
 
 import pytest
 
+from tests.helpers import GUIDES_DIR
 from tests.situation_cases import AS_OF, CASES, Case, base
+from webapp import check_step_links
+from webapp.content import ContentError, Library
 from webapp.situation.assess import CONDITIONS, Assessment, assess, unknown_conditions
 from webapp.situation.model import answers_from
 from webapp.situation.rules import Rules
@@ -103,6 +106,24 @@ def test_a_misspelt_condition_is_caught(rules: Rules) -> None:
         **{**rules.__dict__, "texts": {"zh-hans": type(texts)(**{**texts.__dict__, "actions": (broken,)})}}
     )
     assert unknown_conditions(bad_rules) == ["alway"]
+
+
+def with_step_guide(rules: Rules, guide: str) -> Rules:
+    texts = rules.texts["zh-hans"]
+    step = type(texts.actions[0])(id="x", when="always", title="t", why="w", sources=(), guide=guide)
+    only_step = type(texts)(**{**texts.__dict__, "actions": (step,)})
+    return type(rules)(**{**rules.__dict__, "texts": {"zh-hans": only_step}})
+
+
+def test_every_step_links_to_a_section_that_exists(rules: Rules, library: Library) -> None:
+    check_step_links(rules, library, GUIDES_DIR / "data")  # raises if one does not
+    check_step_links(with_step_guide(rules, "court-papers#is-it-real"), library, GUIDES_DIR / "data")
+
+
+@pytest.mark.parametrize("guide", ["court-papers#no-such-section", "no-such-guide", "no-such-guide#is-it-real"])
+def test_a_step_linking_to_a_missing_guide_or_section_stops_start_up(rules: Rules, library: Library, guide: str):
+    with pytest.raises(ContentError, match=f"next step x links to '{guide}': no such section"):
+        check_step_links(with_step_guide(rules, guide), library, GUIDES_DIR / "data")
 
 
 @pytest.mark.parametrize(
