@@ -1,26 +1,29 @@
 """The summary PDF: our pipeline against Chromium's page.pdf(), step by step, in one run.
 
-Each step is the app's summary PDF (the typical situation of benchmarks/common.py, zh-Hans, rendered by the app's
-own PdfRenderer through `render()`, so in a child forked per request as in production), timed in its own worker
-process built with create_app; the steps are cumulative:
+Each step is the app's summary PDF (the typical situation of benchmarks/common.py, zh-Hans), rendered by the app's
+own renderer through `render()` in its own worker process built with create_app; the steps are cumulative:
 
-  baseline      as before: no WeasyPrint patches, and the warm-up renders in a forked child, so the parent stays
-                cold and every request's child loads the fonts again
-  subset once   + pdf_patches.SUBSET_ONCE: one compact HarfBuzz subset per CID-keyed face
-  zero copy     + pdf_patches.ZERO_COPY: no copy of the 20 MB font file per face
-  warm parent   + PdfRenderer.warm_up() in the parent, with its built-in page (what the app does today)
-  warm summary  + warm_up() with a real summary in each variant (the change proposed for webapp/__init__.py)
-  write once    + pdf_patches.WRITE_ONCE: pydyf serializes each object once, not again for the file identifier
-  no child gc   + no cyclic GC in the render child (PdfRenderer.collect_in_child = False)
-  child i/o     + a 1 MB pipe, so the child writes its PDF in one go, and the child reaped after it answered, not
-                waited for: the app's default from here on (with the warm-up change proposed)
-  (in process)  not a step of ours: the same renderer with isolate=False, rendering in the worker itself (GC on),
-                roughly what a pre-started pool process would give (the pool is not built here)
+  baseline       before issue #10: no WeasyPrint patches, the warm-up rendered in a forked child (so the parent
+                 stayed cold and every request's child loaded the fonts again), a child forked per request
+  subset once    + pdf_patches.SUBSET_ONCE: one compact HarfBuzz subset per CID-keyed face
+  zero copy      + pdf_patches.ZERO_COPY: no copy of the 20 MB font file per face
+  warm parent    + PdfRenderer.warm_up() in the parent, with its built-in short page
+  write once     + pdf_patches.WRITE_ONCE: pydyf serializes each object once, not again for the file identifier
+  no child gc    + no cyclic GC in the render child
+  child i/o      + a 1 MB pipe, so the child writes its PDF in one go, and the child reaped after it answered
+  render pool    + the render pool (webapp/pdf_pool.py) started in the worker: each PDF rendered in a pre-started
+                 process forked from a warm zygote, no fork per request; its cyclic GC still on during renders
+  gc after       + the pool process runs no cyclic GC during a render: it collects after its answer has gone
+  warm summary   + the start-up warm-up prints a real summary in each variant (summary.warm_up_documents)
+  fixed tables   + print.css lays the summary's tables out in fixed layout (the bytes change here; before this
+                 step, print.css's table rule is undone by an extra stylesheet)
+  (over HTTP)    not a step: the app as `make run` serves it (gunicorn, preload, the pool, PDF_WARM_UP): the
+                 time of POST /api/v1/summary.pdf with the same answers, from request to last byte
 
 Chromium (Debian's, warm, one page reused) prints the same HTML with the same stylesheet inlined. Rounds
 alternate: Chromium, step, Chromium, next step, ...; each step's ratio is its median time over the median of the
-Chromium times taken next to it, so load on the machine falls on both sides. The bytes of every step are checked
-to be identical.
+Chromium times taken next to it, so load on the machine falls on both sides. The bytes are checked to be the same
+within each stylesheet (the steps before "fixed tables", and from it on).
 
 Run: .venv/bin/python benchmarks/pdf_render.py [--runs 15]
 """
@@ -36,66 +39,51 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's own modules, run from anywhere
-from benchmarks.common import TYPICAL_SITUATION
+from benchmarks.common import TYPICAL_SITUATION, free_port, start_gunicorn
 from webapp.state import state
 
 ROOT = Path(__file__).resolve().parent.parent
-# What the app warms up with (see the report for webapp/__init__.py): a summary like a reader's, but not the one
-# measured, so that nothing measured was cached by its own text.
-WARM_UP_SITUATION = {
-    "as_of": "2026-11-28",
-    "due_date": "2026-09-15",
-    "overdue_amount": "6800",
-    "penalty_daily_rate_percent": "0.1",
-    "contract_date": "2025-03-10",
-    "annual_rate_percent": "18",
-    "lender_type": "private",
-    "contacts": ["phone", "sms", "call_contacts", "call_employer", "night_contact", "threats_or_insults"],
-    "monthly_payment": "800",
-    "contact_log": [
-        {"date": "2026-11-02", "time": "22:40", "channel": "phone", "note": "半夜打电话催款"},
-        {"date": "2026-11-05", "channel": "call_contacts", "note": "给我同事打电话，说我欠钱不还"},
-    ],
-}
 STEPS = [
     "baseline",
     "subset once",
     "zero copy",
     "warm parent",
-    "warm summary",
     "write once",
     "no child gc",
     "child i/o",
-    "(in process)",
+    "render pool",
+    "gc after",
+    "warm summary",
+    "fixed tables",
+    "(over HTTP)",
 ]
+HTTP_STEP = STEPS.index("(over HTTP)")
+NEW_CSS_FROM = STEPS.index("fixed tables")
+# The summary's tables as print.css laid them out before "fixed tables".
+AUTO_TABLES = ".summary-print table { table-layout: auto; }"
 
 
 def summary_html(app, variant, situation: dict = TYPICAL_SITUATION) -> str:
     """The HTML render_summary_pdf() prints for a situation (the typical one unless told)."""
-    from flask import render_template
-    from flask_babel import force_locale
-
     from webapp.situation.model import Answers
-    from webapp.summary import run_assessment, summary_context
+    from webapp.summary import run_assessment, summary_print_html
 
     answers = Answers.model_validate({**situation, "variant": variant.tag})
-    with app.test_request_context(f"/{variant.code}/"), force_locale(variant.locale):
-        return render_template("print/summary.html", **summary_context(answers, run_assessment(answers)))
+    with app.test_request_context(f"/{variant.code}/"):
+        return summary_print_html(answers, run_assessment(answers))
 
 
-def warm_up_documents(app) -> dict[str, str]:
-    """A real summary in each variant, to warm the renderer with (see the report for webapp/__init__.py)."""
-    from webapp.variants import VARIANTS
-
-    return {variant.tag: summary_html(app, variant, WARM_UP_SITUATION) for variant in VARIANTS.values()}
-
-
-def worker(step: int) -> None:
+def serve_step(step: int) -> None:
     """One step's renderer, answering 'render' on stdin with a JSON line: milliseconds, size, sha256."""
-    from webapp import pdf, pdf_patches
+    import types
+
+    from weasyprint import CSS
+
+    from webapp import pdf, pdf_patches, pdf_pool, summary
     from webapp.pdf import PdfRenderer
     from webapp.settings import Settings
     from webapp.variants import HANS
@@ -118,42 +106,83 @@ def worker(step: int) -> None:
     if "child i/o" not in enabled:  # as before: a 64 KB pipe, and waitpid() before answering
         pdf._widen = lambda pipe_end: None
         pdf._reap = lambda pid: os.waitpid(pid, 0)
-    renderer.isolate = "(in process)" not in enabled
+    if "fixed tables" not in enabled:
+        renderer._stylesheets.append(CSS(string=AUTO_TABLES, font_config=renderer.font_config))
     if "warm summary" in enabled:
-        renderer.warm_up(warm_up_documents(app))
+        renderer.warm_up(summary.warm_up_documents(app))
     elif "warm parent" in enabled:
         renderer.warm_up()
     else:  # what warm_up() did before: a render through render(), in a child that is thrown away
         for tag in ("zh-Hans", "zh-Hant"):
             renderer.render(f'<html lang="{tag}"><body><p>预热 預熱 0123</p></body></html>', tag)
+    if "render pool" in enabled:
+        if "gc after" not in enabled:  # as the pool first was: the cyclic GC on, during renders too
+            pdf_pool.gc = types.SimpleNamespace(disable=lambda: None, freeze=lambda: None)  # type: ignore[assignment]
+            renderer.collect_garbage = pdf._return_freed_memory  # type: ignore[method-assign]
+        renderer.start()
     html = summary_html(app, HANS)
     print("ready", flush=True)
-    pdf = b""
+    pdf_bytes = b""
     for line in sys.stdin:
         command, _, argument = line.strip().partition(" ")
         if command == "save":
-            Path(argument).write_bytes(pdf)
+            Path(argument).write_bytes(pdf_bytes)
             print("{}", flush=True)
             continue
-        cpu_before, start = cpu_seconds(os.times()), time.perf_counter()
-        pdf = renderer.render(html, HANS.tag, max_pages=Settings.SUMMARY_MAX_PAGES)
+        cpu_before, start = tree_cpu_seconds(os.getpid(), set(), True), time.perf_counter()
+        pdf_bytes = renderer.render(html, HANS.tag, max_pages=Settings.SUMMARY_MAX_PAGES)
         elapsed = time.perf_counter() - start
         for thread in threading.enumerate():  # a child's CPU time is counted here once it has been reaped
             if thread.name == "pdf-child-reaper":
                 thread.join()
-        cpu = cpu_seconds(os.times()) - cpu_before
-        answer = {"ms": elapsed * 1000, "cpu_ms": cpu * 1000, "size": len(pdf), "sha": hashlib.sha256(pdf).hexdigest()}
+        cpu = tree_cpu_seconds(os.getpid(), set(), True) - cpu_before  # the worker, its children, the pool
+        answer = {
+            "ms": elapsed * 1000,
+            "cpu_ms": cpu * 1000,
+            "size": len(pdf_bytes),
+            "sha": hashlib.sha256(pdf_bytes).hexdigest(),
+        }
         print(json.dumps(answer), flush=True)
 
 
-def cpu_seconds(times: os.times_result) -> float:
-    """This process's CPU time and that of its reaped children (the render child of each request)."""
-    return times.user + times.system + times.children_user + times.children_system
+class OverHttp:
+    """The (over HTTP) step: the app under gunicorn, asked for the summary PDF as a reader's phone would."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.server = start_gunicorn(self.port, RATELIMIT_ENABLED="0")
+        self.pid = self.server.pid
+        self.body = json.dumps({**TYPICAL_SITUATION, "variant": "zh-Hans"}).encode()
+        self.pdf = b""
+        self.cpu = tree_cpu_seconds(self.pid, set(), True)
+
+    def ask(self, command: str = "render") -> dict:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/api/v1/summary.pdf",
+            data=self.body,
+            headers={"Content-Type": "application/json"},
+        )
+        start = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=60) as response:
+            self.pdf = response.read()
+        elapsed = time.perf_counter() - start
+        cpu, self.cpu = self.cpu, tree_cpu_seconds(self.pid, set(), True)
+        return {
+            "ms": elapsed * 1000,
+            "cpu_ms": (self.cpu - cpu) * 1000,
+            "size": len(self.pdf),
+            "sha": hashlib.sha256(self.pdf).hexdigest(),
+        }
+
+    def close(self) -> None:
+        self.server.terminate()
+        self.server.wait(timeout=30)
 
 
-def chromium_cpu_seconds(exclude: set[int]) -> float:
-    """CPU time of every process under this one (Chromium's browser, renderer, GPU, ... processes), except the
-    workers and their children, and Playwright's node driver. Clock ticks: 10 ms steps, so read it as a median."""
+def tree_cpu_seconds(root: int, exclude: set[int], reaped: bool) -> float:
+    """CPU time of a process and every process under it, read from /proc, leaving out the subtrees of `exclude`
+    and Playwright's node driver; `reaped`: with the time of children they have already waited for (render
+    children, retired pool processes). Clock ticks: 10 ms steps, so read it as a median."""
     parents, names, ticks = {}, {}, {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -164,37 +193,45 @@ def chromium_cpu_seconds(exclude: set[int]) -> float:
             continue
         name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
         pid = int(entry.name)
-        parents[pid], names[pid], ticks[pid] = int(fields[1]), name, int(fields[11]) + int(fields[12])
+        own = int(fields[11]) + int(fields[12])
+        parents[pid], names[pid] = int(fields[1]), name
+        ticks[pid] = own + (int(fields[13]) + int(fields[14]) if reaped else 0)
     total = 0
     for pid in ticks:
-        ancestor, chain = pid, []
-        while ancestor in parents and ancestor != os.getpid():
-            chain.append(ancestor)
+        ancestor, chain = pid, [pid]
+        while ancestor in parents and ancestor != root:
             ancestor = parents[ancestor]
-        if ancestor == os.getpid() and not exclude & set(chain) and names[pid] != "node":
+            chain.append(ancestor)
+        if ancestor == root and not exclude & set(chain) and names[pid] != "node":
             total += ticks[pid]
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def start_worker(step: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--worker", str(step)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    assert process.stdout is not None
-    if process.stdout.readline().strip() != "ready":
-        sys.exit(f"worker for step {step} did not start")
-    return process
+class StepWorker:
+    """A step's worker process (serve_step() above), asked over its stdin and stdout."""
 
+    def __init__(self, step: int) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--worker", str(step)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        self.pid = self.process.pid
+        assert self.process.stdout is not None
+        if self.process.stdout.readline().strip() != "ready":
+            sys.exit(f"worker for step {step} did not start")
 
-def ask(process: subprocess.Popen, command: str = "render") -> dict:
-    assert process.stdin is not None and process.stdout is not None
-    process.stdin.write(command + "\n")
-    process.stdin.flush()
-    return json.loads(process.stdout.readline())
+    def ask(self, command: str = "render") -> dict:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        self.process.stdin.close()  # type: ignore[union-attr]
+        self.process.wait()
 
 
 def checks(pdf: bytes) -> str:
@@ -213,7 +250,7 @@ def main() -> None:
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker is not None:
-        worker(args.worker)
+        serve_step(args.worker)
         return
 
     from playwright.sync_api import sync_playwright
@@ -226,7 +263,8 @@ def main() -> None:
     app = create_app({"PDF_PRERENDER": False})
     html = summary_html(app, HANS)
     css = (ROOT / "webapp/static/css/print.css").read_text() + variant_css(app, PDF_FONT_FAMILIES)[HANS.tag]
-    workers = [start_worker(step) for step in range(len(STEPS))]
+    workers: list[StepWorker | OverHttp] = [StepWorker(step) for step in range(HTTP_STEP)]
+    workers.append(OverHttp())
     weasy: list[list[dict]] = [[] for _ in STEPS]
     chrome: list[list[float]] = [[] for _ in STEPS]
     chrome_cpu: list[float] = []
@@ -234,39 +272,38 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         document = html.replace("</head>", f"<style>{css}</style></head>")
-
-        workers_pids = {process.pid for process in workers}
+        ours_pids = {worker.pid for worker in workers}
 
         def chromium_pdf() -> tuple[float, float, bytes]:
-            cpu_before, start = chromium_cpu_seconds(workers_pids), time.perf_counter()
+            cpu_before, start = tree_cpu_seconds(os.getpid(), ours_pids, False), time.perf_counter()
             page.set_content(document, wait_until="load")
             pdf = page.pdf(format="A4", prefer_css_page_size=True, tagged=True)
             elapsed = time.perf_counter() - start
-            return elapsed, chromium_cpu_seconds(workers_pids) - cpu_before, pdf
+            return elapsed, tree_cpu_seconds(os.getpid(), ours_pids, False) - cpu_before, pdf
 
-        for process in workers:  # warm both sides
-            ask(process)
+        for worker in workers:  # warm both sides
+            worker.ask()
             chromium_pdf()
         chrome_pdf = b""
         for _ in range(args.runs):
-            for step, process in enumerate(workers):
+            for step, worker in enumerate(workers):
                 seconds, cpu, chrome_pdf = chromium_pdf()
                 chrome[step].append(seconds * 1000)
                 chrome_cpu.append(cpu * 1000)
-                weasy[step].append(ask(process))
+                weasy[step].append(worker.ask())
         browser.close()
     with tempfile.TemporaryDirectory() as folder:
-        ask(workers[-1], f"save {folder}/last.pdf")
+        workers[NEW_CSS_FROM].ask(f"save {folder}/last.pdf")
         last = Path(folder, "last.pdf").read_bytes()
-    for process in workers:
-        process.stdin.close()  # type: ignore[union-attr]
-        process.wait()
+    for worker in workers:
+        worker.close()
 
     print(f"summary PDF (zh-Hans, typical situation), {args.runs} alternating rounds, python {sys.version.split()[0]}")
     print(
         "time x: our median over the median of the Chromium renders taken next to ours; pooled: over all of them;\n"
         "best: our fastest over Chromium's fastest (steadier on a busy machine); vs base: our median over baseline's;\n"
-        "cpu x: our median CPU time (worker and render child) over Chromium's (all its processes)"
+        "cpu x: our median CPU time (the worker, its render children or pool; for HTTP, all of gunicorn's\n"
+        "processes) over Chromium's (all its processes)"
     )
     print(
         f"{'step':14} {'ours ms':>8} {'chrome ms':>9} {'time x':>7} {'pooled':>7} {'best':>6} {'vs base':>8} "
@@ -286,8 +323,12 @@ def main() -> None:
             f"{ours / base:>8.2f} {cpu:>6.2f} {size / 1024:>8.1f} {size / len(chrome_pdf):>7.2f}"
         )
     print(f"Chromium's median CPU time per PDF: {statistics.median(chrome_cpu):.0f} ms (all its processes)")
-    shas = {r["sha"] for results in weasy for r in results}
-    print(f"bytes identical across all steps and runs: {'yes' if len(shas) == 1 else f'NO ({len(shas)} variants)'}")
+    for name, steps in (("before", weasy[:NEW_CSS_FROM]), ("from", weasy[NEW_CSS_FROM:HTTP_STEP])):
+        shas = {r["sha"] for results in steps for r in results}
+        same = "yes" if len(shas) == 1 else f"NO ({len(shas)} variants)"
+        print(f"bytes identical across the steps {name} 'fixed tables', in every run: {same}")
+    over_http = {r["sha"] for r in weasy[HTTP_STEP]} == {weasy[NEW_CSS_FROM][-1]["sha"]}
+    print(f"over HTTP, the same bytes as 'fixed tables': {'yes' if over_http else 'no (its own identifier)'}")
     print(f"Chromium's PDF: {len(chrome_pdf) / 1024:.1f} KB")
     print(f"ours, last step: {checks(last)}")
     print(f"Chromium:        {checks(chrome_pdf)}")

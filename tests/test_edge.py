@@ -21,6 +21,7 @@ def edge():
         {
             "TESTING": True,
             "PDF_PRERENDER": False,
+            "PDF_WARM_UP": False,
             "RATELIMIT_ENABLED": True,
             "TRUSTED_HOSTS": "guide.example.org, .example.net, [::1], localhost",
             "TRUSTED_PROXIES": 1,

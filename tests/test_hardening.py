@@ -75,19 +75,23 @@ def test_hsts_is_sent_over_https_and_can_be_turned_off(client) -> None:
     assert client.get("/zh-hans/", base_url="https://guide.example").headers["Strict-Transport-Security"] == (
         "max-age=31536000; includeSubDomains"
     )
-    quiet = create_app({"TESTING": True, "PDF_PRERENDER": False, "HSTS_SECONDS": 0}).test_client()
+    quiet = create_app({"TESTING": True, "PDF_PRERENDER": False, "PDF_WARM_UP": False, "HSTS_SECONDS": 0}).test_client()
     assert "Strict-Transport-Security" not in quiet.get("/zh-hans/", base_url="https://guide.example").headers
 
 
 def test_https_is_recognised_behind_a_trusted_proxy() -> None:
-    behind = create_app({"TESTING": True, "PDF_PRERENDER": False, "TRUSTED_PROXIES": 1}).test_client()
+    behind = create_app(
+        {"TESTING": True, "PDF_PRERENDER": False, "PDF_WARM_UP": False, "TRUSTED_PROXIES": 1}
+    ).test_client()
     response = behind.get("/zh-hans/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
     assert "Strict-Transport-Security" in response.headers
 
 
 @pytest.fixture
 def limited():
-    return create_app({"TESTING": True, "PDF_PRERENDER": False, "RATELIMIT_ENABLED": True, "TRUSTED_PROXIES": 1})
+    return create_app(
+        {"TESTING": True, "PDF_PRERENDER": False, "PDF_WARM_UP": False, "RATELIMIT_ENABLED": True, "TRUSTED_PROXIES": 1}
+    )
 
 
 def test_too_many_pdfs_get_a_translated_429_with_retry_after(limited) -> None:
@@ -165,7 +169,7 @@ def test_renders_in_parallel_threads_stay_correct(app, monkeypatch) -> None:
 def test_two_instances_answer_identically_with_no_shared_secret() -> None:
     """Stateless: any instance behind any balancer gives the same answer to the same request. Nothing is signed,
     so instances need no shared SECRET_KEY."""
-    config = {"TESTING": True, "PDF_PRERENDER": False, "RATELIMIT_ENABLED": False}
+    config = {"TESTING": True, "PDF_PRERENDER": False, "PDF_WARM_UP": False, "RATELIMIT_ENABLED": False}
     first, second = create_app(config).test_client(), create_app(config).test_client()
     requests = [
         ("get", "/zh-hant/", {}),

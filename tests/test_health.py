@@ -15,7 +15,7 @@ def test_healthz_reports_ready_with_each_check(client) -> None:
 
 
 def test_healthz_is_unavailable_without_fonts() -> None:
-    app = create_app({"TESTING": True, "PDF_PRERENDER": False})
+    app = create_app({"TESTING": True, "PDF_PRERENDER": False, "PDF_WARM_UP": False})
     state(app).fonts = {"Noto Sans CJK SC": None, "Noto Sans CJK TC": None}
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
@@ -23,7 +23,7 @@ def test_healthz_is_unavailable_without_fonts() -> None:
 
 
 def test_healthz_is_unavailable_without_compiled_catalogs(tmp_path) -> None:
-    app = create_app({"TESTING": True, "PDF_PRERENDER": False, "TRANSLATIONS_DIR": tmp_path})
+    app = create_app({"TESTING": True, "PDF_PRERENDER": False, "PDF_WARM_UP": False, "TRANSLATIONS_DIR": tmp_path})
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["catalogs"]["ok"] is False

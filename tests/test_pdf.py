@@ -175,7 +175,7 @@ def test_unknown_guide_pdf_is_a_404(client) -> None:
 
 def test_every_process_renders_the_same_bytes_and_etag(app, guide_pdfs) -> None:
     # Workers behind a balancer must agree, or 304s fail across them.
-    other = create_app({"TESTING": True, "PDF_PRERENDER": False}).test_client()
+    other = create_app({"TESTING": True, "PDF_PRERENDER": False, "PDF_WARM_UP": False}).test_client()
     response = other.get(f"/zh-hans/guides/{GUIDE_SLUG}.pdf")
     assert response.data == guide_pdfs["zh-hans"]
     assert response.headers["ETag"] == app.test_client().get(f"/zh-hans/guides/{GUIDE_SLUG}.pdf").headers["ETag"]
@@ -197,7 +197,7 @@ def test_cli_writes_a_guide_pdf_to_a_file(app, tmp_path: Path) -> None:
 def test_startup_fails_loudly_without_the_cjk_fonts(monkeypatch) -> None:
     monkeypatch.setattr(webapp.fonts, "find_fonts", lambda: {"Noto Sans CJK SC": None, "Noto Sans CJK TC": None})
     with pytest.raises(RuntimeError, match="fonts-noto-cjk"):
-        create_app({"TESTING": True, "PDF_PRERENDER": False})
+        create_app({"TESTING": True, "PDF_PRERENDER": False, "PDF_WARM_UP": False})
 
 
 # Compact font subsetting (webapp/pdf_fonts.py)

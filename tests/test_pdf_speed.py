@@ -10,15 +10,16 @@ from pathlib import Path
 import pypdf
 import pytest
 import weasyprint
-from flask import Flask, render_template
-from flask_babel import force_locale
+from flask import Flask
 
 from benchmarks.common import TYPICAL_SITUATION
 from tests.helpers import GUIDE_SLUG, ROOT, pdffonts, pdftotext
-from webapp import PDF_FONT_FAMILIES, pdf_patches
+from webapp import PDF_FONT_FAMILIES, create_app, pdf_patches
 from webapp.guide_pdfs import variant_css
 from webapp.pdf import PdfRenderer
+from webapp.situation.model import Answers
 from webapp.state import state
+from webapp.summary import WARM_UP_ANSWERS, run_assessment, summary_print_html
 from webapp.variants import VARIANTS
 
 pytestmark = pytest.mark.slow
@@ -26,13 +27,9 @@ STATIC = ROOT / "webapp" / "static"
 
 
 def summary_html(app: Flask, code: str, **changes: object) -> str:
-    from webapp.situation.model import Answers
-    from webapp.summary import run_assessment, summary_context
-
-    variant = VARIANTS[code]
-    answers = Answers.model_validate({**TYPICAL_SITUATION, "variant": variant.tag, **changes})
-    with app.test_request_context(f"/{code}/"), force_locale(variant.locale):
-        return render_template("print/summary.html", **summary_context(answers, run_assessment(answers)))
+    answers = Answers.model_validate({**TYPICAL_SITUATION, "variant": VARIANTS[code].tag, **changes})
+    with app.test_request_context(f"/{code}/"):
+        return summary_print_html(answers, run_assessment(answers))
 
 
 def long_summary_html(app: Flask) -> str:
@@ -141,6 +138,26 @@ def test_warm_up_warms_the_parent(app, documents) -> None:
     pdf_patches._faces.clear()
     renderer.warm_up({tag: html for html, tag in (documents["summary zh-Hans"], documents["summary zh-Hant"])})
     assert len(pdf_patches._faces) == 4  # SC and TC, regular and bold: mapped here, inherited by every child
+
+
+@pytest.mark.parametrize("warm_up", [True, False])
+def test_start_up_warms_the_renderer_with_a_real_summary_in_each_variant(monkeypatch, warm_up: bool) -> None:
+    warmed_with: list[dict[str, str] | None] = []
+    monkeypatch.setattr(PdfRenderer, "warm_up", lambda self, documents=None: warmed_with.append(documents))
+    app = create_app({"TESTING": True, "PDF_PRERENDER": False, "PDF_WARM_UP": warm_up})
+    if not warm_up:
+        assert warmed_with == [None]  # the built-in short page
+        return
+    [documents] = warmed_with
+    assert documents is not None and set(documents) == {"zh-Hans", "zh-Hant"}
+    monkeypatch.undo()
+    renderer = state(app).pdf_renderer
+    for tag, html in documents.items():
+        assert f'lang="{tag}"' in html and "summary-print" in html
+        text = pdftotext(renderer.render(html, tag, max_pages=state(app).settings.SUMMARY_MAX_PAGES))
+        amount = WARM_UP_ANSWERS["overdue_amount"]
+        assert f"{int(amount):,}.00" in text  # the warm-up's own figures, printed as a reader's would be
+        assert ("你的情况摘要" if tag == "zh-Hans" else "你的情況摘要") in text
 
 
 def test_patches_refuse_another_weasyprint(app, monkeypatch) -> None:

@@ -57,7 +57,12 @@ def copy_guides(tmp_path: Path) -> Path:
 
 
 def service_worker(guides: Path) -> str:
-    return create_app({"PDF_PRERENDER": False, "GUIDES_DIR": guides}).test_client().get("/sw.js").text
+    return (
+        create_app({"PDF_PRERENDER": False, "PDF_WARM_UP": False, "GUIDES_DIR": guides})
+        .test_client()
+        .get("/sw.js")
+        .text
+    )
 
 
 def test_service_worker_is_the_same_bytes_in_every_process_for_the_same_content(client, tmp_path: Path) -> None:

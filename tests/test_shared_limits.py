@@ -41,6 +41,7 @@ def test_two_instances_share_one_limit_through_redis(redis_uri: str) -> None:
     config = {
         "TESTING": True,
         "PDF_PRERENDER": False,
+        "PDF_WARM_UP": False,
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": redis_uri,
         "TRUSTED_PROXIES": 1,

@@ -89,7 +89,8 @@ def test_form_never_fails(client, data: dict) -> None:
 
 # Loaded at collection: schemathesis generates one test per operation from the app's own OpenAPI document.
 schema = schemathesis.openapi.from_wsgi(
-    "/api/v1/openapi.json", create_app({"TESTING": True, "PDF_PRERENDER": False, "RATELIMIT_ENABLED": False})
+    "/api/v1/openapi.json",
+    create_app({"TESTING": True, "PDF_PRERENDER": False, "PDF_WARM_UP": False, "RATELIMIT_ENABLED": False}),
 )
 
 

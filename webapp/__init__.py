@@ -8,7 +8,19 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel
 
-from webapp import assets, catalogs, fonts, formatting, guide_pdfs, http_caching, limits, pwa, security, settings
+from webapp import (
+    assets,
+    catalogs,
+    fonts,
+    formatting,
+    guide_pdfs,
+    http_caching,
+    limits,
+    pwa,
+    security,
+    settings,
+    summary,
+)
 from webapp.content import ContentError, Library, load_library
 from webapp.conversion import Converter, Glossary
 from webapp.fonts import PDF_FONT_FAMILIES
@@ -74,7 +86,6 @@ def build_state(app: Flask, config: settings.Settings) -> AppState:
         pool_wait=config.PDF_QUEUE_WAIT,
         renders_per_process=config.PDF_POOL_RENDERS,
     )
-    renderer.warm_up()
     return AppState(
         settings=config,
         converter=converter,
@@ -107,8 +118,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app_state = build_state(app, config)
     app.extensions[EXTENSION_KEY] = app_state
-    if config.PDF_PRERENDER:
-        app_state.guide_pdfs.prerender([guide for v in VARIANTS.values() for guide in app_state.library.all(v)])
 
     catalogs.register_cli(app)
     guide_pdfs.register_cli(app)
@@ -122,6 +131,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limits.init_app(app, app_state.limiter)
     pwa.init_app(app)
     errors.init_app(app)
+    # Warmed here, in the process every worker, zygote and render process is forked from (preload).
+    app_state.pdf_renderer.warm_up(summary.warm_up_documents(app) if config.PDF_WARM_UP else None)
+    if config.PDF_PRERENDER:
+        app_state.guide_pdfs.prerender([guide for v in VARIANTS.values() for guide in app_state.library.all(v)])
     pwa.build_at_startup(app)
     security.guard_hosts(app, config)
     return app

@@ -278,18 +278,35 @@ class PdfRenderer:
         self, html: str, variant_tag: str, *, max_pages: int | None = None, identifier: bytes | None = None
     ) -> bytes:
         """HTML -> PDF bytes, or PdfRefused. The same HTML gives the same bytes, in any process."""
-        max_pages = max_pages or self.max_pages
-        identifier = identifier or hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-        stylesheets = [*self._stylesheets, self._variant_css[variant_tag]]
         if not self._slots.acquire(timeout=self.queue_timeout):
             raise PdfBusy(f"no render slot within {self.queue_timeout} s")
         try:
             if self.isolate:
+                max_pages, identifier, stylesheets = self._prepare(html, variant_tag, max_pages, identifier)
                 return self._render_in_child(html, stylesheets, max_pages, identifier)
-            return self._render(html, stylesheets, max_pages, identifier)
+            return self.render_here(html, variant_tag, max_pages=max_pages, identifier=identifier)
         finally:
             self._slots.release()
             _return_freed_memory()
+
+    def render_here(
+        self, html: str, variant_tag: str, *, max_pages: int | None = None, identifier: bytes | None = None
+    ) -> bytes:
+        """render() in this process, with no slot and no tidying after: for a process that renders nothing else
+        at the time, and tidies (collect_garbage) once its answer has gone."""
+        max_pages, identifier, stylesheets = self._prepare(html, variant_tag, max_pages, identifier)
+        return self._render(html, stylesheets, max_pages, identifier)
+
+    def _prepare(
+        self, html: str, variant_tag: str, max_pages: int | None, identifier: bytes | None
+    ) -> tuple[int, bytes, list[CSS]]:
+        """The page limit, the file identifier (from the HTML, so that the same HTML gives the same bytes) and the
+        stylesheets of a render."""
+        return (
+            max_pages or self.max_pages,
+            identifier or hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+            [*self._stylesheets, self._variant_css[variant_tag]],
+        )
 
     def _render_in_child(self, html: str, stylesheets: list[CSS], max_pages: int, identifier: bytes | None) -> bytes:
         """Render in a forked child; its memory goes when it exits. Framing: header length, JSON header, PDF."""
@@ -356,6 +373,12 @@ class PdfRenderer:
                 finisher=self._finisher,
             )
             return pdf
+
+    @staticmethod
+    def collect_garbage() -> None:
+        """What a render leaves: cycles for the cyclic GC, then freed pages handed back to the system."""
+        gc.collect()
+        _return_freed_memory()
 
     def warm_up(self, documents: Mapping[str, str] | None = None) -> None:
         """Render once per variant in this process, not in a child, so that every child forked later (and every

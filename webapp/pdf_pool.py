@@ -22,6 +22,7 @@ Once started, in the serving process:
 
 import contextlib
 import functools
+import gc
 import json
 import logging
 import os
@@ -118,10 +119,12 @@ def _close_listening_sockets(keep: set[int]) -> None:
 
 
 def _serve_renders(sock: socket.socket, renderer: PdfRenderer) -> None:
-    """A render process: one job at a time until the pool closes its end (or retires it)."""
+    """A render process: one job at a time until the pool closes its end (or retires it). The cyclic GC does not run
+    during a render; the process collects after its answer has gone, while the reader is already reading."""
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
-    renderer.isolate = False  # this process is the isolation
+    gc.disable()
+    gc.freeze()  # what the zygote handed down (the warm app) is never garbage: no collection scans it again
     while True:
         try:
             job, html = _receive(sock)
@@ -130,8 +133,7 @@ def _serve_renders(sock: socket.socket, renderer: PdfRenderer) -> None:
         renderer.time_limit = job["time_limit"]
         header, data = run_reporting(
             functools.partial(
-                PdfRenderer.render,
-                renderer,
+                renderer.render_here,
                 html.decode(),
                 job["variant"],
                 max_pages=job["max_pages"],
@@ -143,6 +145,8 @@ def _serve_renders(sock: socket.socket, renderer: PdfRenderer) -> None:
             _send(sock, header, data)
         except OSError:
             return
+        del data
+        renderer.collect_garbage()
 
 
 def _render_process(renderer: PdfRenderer, sock: socket.socket, *inherited: socket.socket) -> None:

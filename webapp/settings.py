@@ -201,6 +201,11 @@ class Settings:
         "https://www.baidu.com/", "where the quick-exit button goes, replacing the page in history"
     )
     PDF_PRERENDER: bool = setting(True, "render the guide PDFs at start-up (off: on first request)")
+    PDF_WARM_UP: bool = setting(
+        True,
+        "print a typical summary in each variant at start-up, so that readers' first PDFs are as quick as the rest"
+        " (off: a short page only, for tools and tests that build many apps)",
+    )
     PDF_MAX_PAGES: int = setting(40, "a guide PDF that would be longer is refused during layout", minimum=1)
     SUMMARY_MAX_PAGES: int = setting(
         # Typical summaries are 2-4 pages; the largest valid answers (100 log rows of 200 characters) print on 23.

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import render_template
+from flask import Flask, render_template
 from flask_babel import force_locale, gettext
 from pydantic import ValidationError
 
@@ -112,9 +112,43 @@ def render_summary_html(answers: Answers, assessment: Assessment, **extra: objec
         return render_template("situation/summary.html", **summary_context(answers, assessment), **extra)
 
 
+def summary_print_html(answers: Answers, assessment: Assessment, **extra: object) -> str:
+    """The HTML the summary PDF is printed from."""
+    with force_locale(VARIANTS[answers.variant.lower()].locale):
+        return render_template("print/summary.html", **summary_context(answers, assessment), **extra)
+
+
 def render_summary_pdf(answers: Answers, assessment: Assessment, **extra: object) -> bytes:
-    variant = VARIANTS[answers.variant.lower()]
     app_state = state()
-    with force_locale(variant.locale):
-        html = render_template("print/summary.html", **summary_context(answers, assessment), **extra)
-    return app_state.pdf_renderer.render(html, variant.tag, max_pages=app_state.settings.SUMMARY_MAX_PAGES)
+    html = summary_print_html(answers, assessment, **extra)
+    return app_state.pdf_renderer.render(html, answers.variant, max_pages=app_state.settings.SUMMARY_MAX_PAGES)
+
+
+# A summary like a reader's (overdue, contacts called at night and at work, a rate to check, two logged contacts),
+# printed once per variant at start-up to warm the renderer: the sizes, weights and glyphs of a real summary are
+# loaded in the preloaded process, so no reader's render loads them. Not one of the tests' situations.
+WARM_UP_ANSWERS = {
+    "as_of": "2026-11-28",
+    "due_date": "2026-09-15",
+    "overdue_amount": "6800",
+    "penalty_daily_rate_percent": "0.1",
+    "contract_date": "2025-03-10",
+    "annual_rate_percent": "18",
+    "lender_type": "private",
+    "contacts": ["phone", "sms", "call_contacts", "call_employer", "night_contact", "threats_or_insults"],
+    "monthly_payment": "800",
+    "contact_log": [
+        {"date": "2026-11-02", "time": "22:40", "channel": "phone", "note": "半夜打电话催款"},
+        {"date": "2026-11-05", "channel": "call_contacts", "note": "给我同事打电话，说我欠钱不还"},
+    ],
+}
+
+
+def warm_up_documents(app: Flask) -> dict[str, str]:
+    """The warm-up summary's print HTML in each variant, by language tag."""
+    documents = {}
+    for variant in VARIANTS.values():
+        answers = Answers.model_validate({**WARM_UP_ANSWERS, "variant": variant.tag})
+        with app.test_request_context(f"/{variant.code}/"):  # for url_for; no request is made
+            documents[variant.tag] = summary_print_html(answers, run_assessment(answers))
+    return documents

@@ -69,7 +69,9 @@ def guides_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(guides_dir: Path) -> Iterator[LiveServer]:
-    live = LiveServer(create_app({"PDF_PRERENDER": False, "GUIDES_DIR": guides_dir, "RATELIMIT_ENABLED": False}))
+    live = LiveServer(
+        create_app({"PDF_PRERENDER": False, "PDF_WARM_UP": False, "GUIDES_DIR": guides_dir, "RATELIMIT_ENABLED": False})
+    )
     yield live
     live.close()
 

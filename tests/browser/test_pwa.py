@@ -130,7 +130,9 @@ def test_new_version_waits_for_the_reader_then_reloads_exactly_once(
     # Deploy a content change: a different guide text means different pages, so a different sw.js.
     guide = guides_dir / GUIDE_SLUG / "guide.md"
     guide.write_text(GUIDE_SOURCE.read_text(encoding="utf-8").replace("深呼吸。", "先深呼吸一下。"), encoding="utf-8")
-    server.deploy(create_app({"PDF_PRERENDER": False, "GUIDES_DIR": guides_dir, "RATELIMIT_ENABLED": False}))
+    server.deploy(
+        create_app({"PDF_PRERENDER": False, "PDF_WARM_UP": False, "GUIDES_DIR": guides_dir, "RATELIMIT_ENABLED": False})
+    )
 
     page.reload()  # the browser checks sw.js on navigation and installs the new worker, which waits
     banner = page.locator("#update-banner")
