@@ -1,6 +1,8 @@
 """The render pool (webapp/pdf_pool.py), started in this process: the same bytes as a render in place, fresh
 processes after N renders or a kill, a short queue that answers PdfBusy quickly, no render for a client gone."""
 
+import gc
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ pytestmark = pytest.mark.slow
 
 DOCUMENT = '<!doctype html><html lang="zh-Hans"><head><title>t</title></head><body><p>逾期应对指南</p></body></html>'
 STUCK = DOCUMENT.replace("逾期应对指南", "STUCK")
+GC_PROBE = DOCUMENT.replace("逾期应对指南", "GC_PROBE")
 
 
 @pytest.fixture
@@ -38,6 +41,8 @@ def pool(app) -> Iterator[PooledRenderer]:
     def render(html: str, *args: object) -> bytes:
         if "STUCK" in html:
             time.sleep(30)  # stuck where the limits filter cannot run: only the pool's kill ends it
+        if "GC_PROBE" in html:  # what the cyclic GC is doing in the render process, instead of a PDF
+            return json.dumps({"enabled": gc.isenabled(), "pending": gc.get_count()[0]}).encode()
         return plain(html, *args)
 
     renderer._render = render  # type: ignore[method-assign]  # inherited by the zygote at start
@@ -58,6 +63,13 @@ def test_the_pool_renders_the_same_bytes_and_recycles_its_processes(pool: Pooled
     pool.render(DOCUMENT, "zh-Hans")  # the second render of this process: it is replaced
     assert pool.render(DOCUMENT, "zh-Hans") == pdf
     assert pids(pool) and pids(pool) != first
+
+
+def test_a_render_process_collects_garbage_after_answering_not_while_rendering(pool: PooledRenderer) -> None:
+    pool.render(DOCUMENT.replace("<p>", "<ul><li>一</li><li>二</li></ul><p>" * 40), "zh-Hans")  # leaves cycles
+    probe = json.loads(pool.render(GC_PROBE, "zh-Hans"))  # the same process, at its next render
+    assert probe["enabled"] is False  # no collection can start in the middle of a render
+    assert probe["pending"] < 500, probe  # the previous render's garbage was collected once it had answered
 
 
 def test_a_stuck_render_is_killed_and_the_pool_goes_on(pool: PooledRenderer) -> None:
