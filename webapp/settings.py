@@ -208,7 +208,7 @@ class Settings:
     )
     PDF_MAX_PAGES: int = setting(40, "a guide PDF that would be longer is refused during layout", minimum=1)
     SUMMARY_MAX_PAGES: int = setting(
-        # Typical summaries are 2-4 pages; the largest valid answers (100 log rows of 200 characters) print on 23.
+        # Typical summaries are 2-4 pages; the largest valid answers (100 log rows of 200 characters) print on 29.
         30,
         "a summary PDF that would be longer is refused; the reader is asked to shorten the contact log",
         minimum=1,
