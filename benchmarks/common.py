@@ -1,10 +1,14 @@
-"""What the benchmarks share: a typical situation, a free loopback port, and real gunicorn started and ready."""
+"""What the benchmarks (and the serving tests) share: typical and heaviest situations, a free loopback port, real
+gunicorn started and ready, and a probe that reads pages while load runs."""
 
+import http.client
+import math
 import os
 import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -68,3 +72,45 @@ def start_gunicorn(port: int, scheme: str = "http", log: Path | None = None, **e
             time.sleep(0.3)
     process.kill()
     sys.exit("gunicorn did not become ready")
+
+
+class Probe:
+    """Reads a guide page and /healthz every half second, as a reader and a load balancer would."""
+
+    def __init__(self, port: int, guide: str = "/zh-hant/guides/58-finance-overdue") -> None:
+        self.port = port
+        self.paths = {"guide": guide, "healthz": "/healthz"}
+        self.samples: list[tuple[float, str, float, int]] = []  # when, what, latency, status (0: failed)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for name, path in self.paths.items():
+                began = time.perf_counter()
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                try:
+                    connection.request("GET", path)
+                    response = connection.getresponse()
+                    response.read()
+                    status = response.status
+                except OSError:
+                    status = 0
+                finally:
+                    connection.close()
+                self.samples.append((time.monotonic(), name, time.perf_counter() - began, status))
+            self._stop.wait(0.5)
+
+    def __enter__(self) -> "Probe":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(15)
+
+    def between(self, name: str, start: float = 0.0, end: float = math.inf) -> list[tuple[float, int]]:
+        """(latency, status) of the samples of `name` ("guide" or "healthz") taken between these monotonic times."""
+        return [
+            (latency, status) for when, what, latency, status in self.samples if what == name and start <= when < end
+        ]

@@ -32,10 +32,9 @@ import time
 import urllib.request
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's own modules, run from anywhere
-from benchmarks.common import HEAVIEST_SITUATION, TYPICAL_SITUATION, free_port, start_gunicorn
+from benchmarks.common import HEAVIEST_SITUATION, TYPICAL_SITUATION, Probe, free_port, start_gunicorn
 
 MAX_REQUESTS = 200_000  # a hard cap, whatever the clock says
 ANSWERS = {k: v for k, v in TYPICAL_SITUATION.items() if k != "contact_log"}
@@ -193,42 +192,6 @@ def summarise(name: str, samples: list[tuple[float, int]]) -> str:
         f"{name}: n={len(samples)} p50={percentile(latencies, 0.5) * 1000:.0f}ms "
         f"p99={percentile(latencies, 0.99) * 1000:.0f}ms max={max(latencies, default=0) * 1000:.0f}ms failed={failed}"
     )
-
-
-class Probe:
-    """Reads a guide page and /healthz every half second, as a reader and a load balancer would."""
-
-    PATHS: ClassVar[dict[str, str]] = {"guide": "/zh-hant/guides/58-finance-overdue", "healthz": "/healthz"}
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.samples: list[tuple[float, str, float, int]] = []  # when, what, latency, status (0: failed)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            for name, path in self.PATHS.items():
-                began = time.perf_counter()
-                try:
-                    status = request(self.port, "GET", path, None, None, "", timeout=10)
-                except OSError:
-                    status = 0
-                self.samples.append((time.monotonic(), name, time.perf_counter() - began, status))
-            self._stop.wait(0.5)
-
-    def __enter__(self) -> "Probe":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def between(self, name: str, start: float, end: float) -> list[tuple[float, int]]:
-        return [
-            (latency, status) for when, what, latency, status in self.samples if what == name and start <= when < end
-        ]
 
 
 def pdf_burst(port: int, clients: int, seconds: float) -> None:

@@ -69,12 +69,9 @@ AUTO_TABLES = ".summary-print table { table-layout: auto; }"
 
 def summary_html(app, variant, situation: dict = TYPICAL_SITUATION) -> str:
     """The HTML render_summary_pdf() prints for a situation (the typical one unless told)."""
-    from webapp.situation.model import Answers
-    from webapp.summary import run_assessment, summary_print_html
+    from webapp.summary import print_html
 
-    answers = Answers.model_validate({**situation, "variant": variant.tag})
-    with app.test_request_context(f"/{variant.code}/"):
-        return summary_print_html(answers, run_assessment(answers))
+    return print_html(app, {**situation, "variant": variant.tag})
 
 
 def serve_step(step: int) -> None:

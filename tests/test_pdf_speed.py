@@ -17,9 +17,8 @@ from tests.helpers import GUIDE_SLUG, ROOT, pdffonts, pdftotext
 from webapp import PDF_FONT_FAMILIES, create_app, pdf_patches
 from webapp.guide_pdfs import variant_css
 from webapp.pdf import PdfRenderer
-from webapp.situation.model import Answers
 from webapp.state import state
-from webapp.summary import WARM_UP_ANSWERS, run_assessment, summary_print_html
+from webapp.summary import WARM_UP_ANSWERS, print_html
 from webapp.variants import VARIANTS
 
 pytestmark = pytest.mark.slow
@@ -27,9 +26,7 @@ STATIC = ROOT / "webapp" / "static"
 
 
 def summary_html(app: Flask, code: str, **changes: object) -> str:
-    answers = Answers.model_validate({**TYPICAL_SITUATION, "variant": VARIANTS[code].tag, **changes})
-    with app.test_request_context(f"/{code}/"):
-        return summary_print_html(answers, run_assessment(answers))
+    return print_html(app, {**TYPICAL_SITUATION, "variant": VARIANTS[code].tag, **changes})
 
 
 def long_summary_html(app: Flask) -> str:

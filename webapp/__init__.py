@@ -25,7 +25,7 @@ from webapp.content import ContentError, Library, load_library
 from webapp.conversion import Converter, Glossary
 from webapp.fonts import PDF_FONT_FAMILIES
 from webapp.pdf_pool import PooledRenderer
-from webapp.situation.assess import unknown_conditions
+from webapp.situation.assess import guide_ref, unknown_conditions
 from webapp.situation.rules import Rules, load_rules
 from webapp.state import EXTENSION_KEY, AppState
 from webapp.variants import HANS, VARIANTS, VariantConverter, current_variant
@@ -52,11 +52,8 @@ def check_fonts(found: dict[str, Path | None]) -> None:
 def check_step_links(rules: Rules, library: Library, data_dir: Path) -> None:
     """Every next step that links to a guide names a guide and a section that exist."""
     for step in rules.for_variant(HANS).actions:
-        if not step.guide:
-            continue
-        slug, _, section = step.guide.partition("#")
-        guide = library.get(slug, HANS)
-        if guide is None or (section and section not in {heading.id for heading in guide.toc}):
+        ref = guide_ref(step.guide or None)
+        if ref is not None and library.missing(ref.slug, ref.section):
             raise ContentError(f"{data_dir}: next step {step.id} links to {step.guide!r}: no such section")
 
 

@@ -95,6 +95,19 @@ class Library:
     def slugs(self) -> list[str]:
         return sorted(self._guides)
 
+    def missing(self, slug: str, section: str | None) -> str | None:
+        return missing_target(self._guides, slug, section)
+
+
+def missing_target(guides: dict[str, dict[str, Guide]], slug: str, section: str | None) -> str | None:
+    """What a link to `slug#section` (or to a guide's top) lacks: "guide", "section", or None when it lands."""
+    target = guides.get(slug, {}).get(HANS.code)
+    if target is None:
+        return "guide"
+    if section and section not in {heading.id for heading in target.toc}:
+        return "section"
+    return None
+
 
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False}).enable("table").use(attrs_block_plugin)
@@ -241,10 +254,10 @@ def _check_guide_links(guides: dict[str, dict[str, Guide]], guides_dir: Path) ->
         for href in by_variant[HANS.code].guide_links:
             match = _GUIDE_LINK.match(href)
             assert match is not None  # only matching links are collected
-            target = guides.get(match["slug"], {}).get(HANS.code)
-            if target is None:
+            missing = missing_target(guides, match["slug"], match["section"])
+            if missing == "guide":
                 raise ContentError(f"{guides_dir / slug / GUIDE_FILE}: link {href!r} names no guide")
-            if match["section"] and match["section"] not in {h.id for h in target.toc}:
+            if missing == "section":
                 raise ContentError(f"{guides_dir / slug / GUIDE_FILE}: link {href!r} names no section of that guide")
 
 
@@ -256,11 +269,11 @@ def _load_situations(
         return {}
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     for entry in raw:
-        target = guides.get(str(entry.get("guide")), {}).get(HANS.code)
-        if target is None:
+        missing = missing_target(guides, str(entry.get("guide")), entry.get("section"))
+        if missing == "guide":
             raise ContentError(f"{path}: {entry.get('question')!r} names no guide")
-        if entry.get("section") and entry["section"] not in {h.id for h in target.toc}:
-            raise ContentError(f"{path}: {entry.get('question')!r} names no section of {target.slug}")
+        if missing == "section":
+            raise ContentError(f"{path}: {entry.get('question')!r} names no section of {entry['guide']}")
     return {
         v.code: tuple(
             Situation(question=converter.convert(str(e["question"]), v), slug=e["guide"], section=e.get("section"))

@@ -391,6 +391,5 @@ class PdfRenderer:
                 "<p>逾期应对指南 逾期應對指南 <strong>0123</strong> <a href='#x'>abc</a></p>"
                 "<ul><li>一</li></ul><table><tr><th>二</th><td>三</td></tr></table></body></html>"
             )
-            stylesheets = [*self._stylesheets, self._variant_css[tag]]
-            self._render(html, stylesheets, self.max_pages, None)
+            self.render_here(html, tag)
         _return_freed_memory()

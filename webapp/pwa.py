@@ -36,12 +36,6 @@ class Precache:
     pdfs: dict[str, list[str]]  # variant code -> guide PDF URLs, cached once the reader has visited
 
 
-@dataclass(frozen=True)
-class OfflineBundle:
-    precache: Precache
-    service_worker: str  # sw.js, rendered once: its bytes are fixed until the next deploy
-
-
 def page_urls(app: Flask, variant: Variant) -> list[str]:
     library = state(app).library
     return [
@@ -141,9 +135,9 @@ def variant_manifest(v: Variant) -> Response:
 
 @bp.get("/sw.js")
 def service_worker() -> Response:
-    offline_bundle = state().offline
-    assert offline_bundle is not None, "create_app builds the service worker before serving"
-    response = Response(offline_bundle.service_worker, mimetype="text/javascript")
+    worker = state().service_worker
+    assert worker is not None, "create_app builds the service worker before serving"
+    response = Response(worker, mimetype="text/javascript")
     response.cache_control.no_cache = True  # browsers must see a new version as soon as there is one
     return response
 
@@ -165,4 +159,4 @@ def build_at_startup(app: Flask) -> None:
     # Its bytes are fixed until the next deploy: rendered once, not on every browser's update check.
     with app.app_context():
         worker = render_template("sw.js", version=cache.version, precache=list(cache.entries), pdfs=cache.pdfs)
-    state(app).offline = OfflineBundle(precache=cache, service_worker=worker)
+    state(app).service_worker = worker

@@ -34,10 +34,9 @@ def setting(
     maximum: float | None = None,
     choices: tuple[str, ...] = (),
     shown_default: str | None = None,
-    server: bool = False,
     check: str = "",
 ) -> Any:
-    """One setting's declaration; `server` marks those only gunicorn reads."""
+    """One setting's declaration: its default, its meaning for the README, its bounds or choices."""
     return field(
         default=default,
         metadata={
@@ -46,7 +45,6 @@ def setting(
             "maximum": maximum,
             "choices": choices,
             "shown_default": shown_default,
-            "server": server,
             "check": check,
         },
     )
@@ -110,14 +108,13 @@ def split_list(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Settings:
     # Where and how gunicorn serves.
-    HOST: str = setting("127.0.0.1", "where `make run` and the container listen", server=True)
-    PORT: int = setting(8000, "the port", minimum=1, maximum=65535, server=True)
+    HOST: str = setting("127.0.0.1", "where `make run` and the container listen")
+    PORT: int = setting(8000, "the port", minimum=1, maximum=65535)
     WEB_CONCURRENCY: int = setting(
         1,
         "gunicorn worker processes, each with its own event loop, request threads and render pool",
         minimum=1,
         maximum=64,
-        server=True,
     )
     SERVER_THREADS: int = setting(
         0,
@@ -125,7 +122,6 @@ class Settings:
         " PDF_POOL_SIZE + PDF_POOL_QUEUE, the most that PDFs may hold; 0: those plus 16 for pages",
         minimum=0,
         maximum=512,
-        shown_default="0",
     )
     SERVER_BODY_TIMEOUT: float = setting(
         60.0,
@@ -133,23 +129,20 @@ class Settings:
         minimum=1,
         maximum=600,
     )
-    GUNICORN_TIMEOUT: int = setting(
-        60, "seconds before gunicorn restarts a worker that stopped answering", minimum=5, server=True
-    )
+    GUNICORN_TIMEOUT: int = setting(60, "seconds before gunicorn restarts a worker that stopped answering", minimum=5)
     GUNICORN_GRACEFUL_TIMEOUT: int = setting(
-        25, "seconds a worker may finish its requests after a restart or shutdown signal", minimum=1, server=True
+        25, "seconds a worker may finish its requests after a restart or shutdown signal", minimum=1
     )
     GUNICORN_MAX_REQUESTS: int = setting(
         0,
         "recycle a worker after this many requests (0: never; render processes are recycled on their own)",
         minimum=0,
-        server=True,
     )
     GUNICORN_MAX_REQUESTS_JITTER: int = setting(
-        200, "a random extra up to this many, so workers never recycle together", minimum=0, server=True
+        200, "a random extra up to this many, so workers never recycle together", minimum=0
     )
     GUNICORN_WORKER_TMP_DIR: str = setting(
-        "", "where gunicorn keeps worker heartbeat files; empty: /dev/shm where there is one", server=True
+        "", "where gunicorn keeps worker heartbeat files; empty: /dev/shm where there is one"
     )
     FORWARDED_ALLOW_IPS: str = setting(
         "127.0.0.1,::1",
@@ -161,7 +154,6 @@ class Settings:
         "info",
         "gunicorn's error log level",
         choices=("debug", "info", "warning", "error", "critical"),
-        server=True,
     )
     # The app.
     GUIDES_DIR: Path = setting(
@@ -223,14 +215,12 @@ class Settings:
         "render processes per worker; 0: one per CPU it may use (in a container, its CPU limit)",
         minimum=0,
         maximum=64,
-        shown_default="0",
     )
     PDF_POOL_QUEUE: int = setting(
         0,
         "PDF requests that may wait for a render process (more get a 503 at once); 0: twice the pool size",
         minimum=0,
         maximum=256,
-        shown_default="0",
     )
     PDF_QUEUE_WAIT: float = setting(
         3.0,

@@ -7,7 +7,7 @@ refuses any other status.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -99,12 +99,9 @@ def load_sources(path: Path, converter: Converter) -> SourceRegistry:
     sources = [_source(source_id, raw, path) for source_id, raw in data.items()]
     by_variant = {
         variant.code: {
-            s.id: Source(
-                id=s.id,
+            s.id: replace(
+                s,
                 title=converter.convert(s.title, variant),
-                status=s.status,
-                url=s.url,
-                checked=s.checked,
                 note=converter.convert(s.note, variant) if s.note else None,
             )
             for s in sources

@@ -1,7 +1,7 @@
 """The application's state, typed: everything `create_app` loads once and requests only read.
 
 One `AppState` per app (never per process), reached through `state()` like flaskr's `get_db()`; no string keys
-scattered through the code. The offline bundle (precache and service worker) is built last, from pages the app
+scattered through the code. The service worker (with its precache list) is built last, from pages the app
 renders itself, so it is filled in after the rest.
 """
 
@@ -22,7 +22,6 @@ if TYPE_CHECKING:  # types only: every module may read the state, so this one im
     from webapp.conversion import Converter
     from webapp.guide_pdfs import GuidePdfs
     from webapp.pdf_pool import PooledRenderer
-    from webapp.pwa import OfflineBundle
     from webapp.settings import Settings
     from webapp.situation.rules import Rules
 
@@ -41,8 +40,8 @@ class AppState:
     assets: Assets
     pdf_renderer: PooledRenderer  # a PdfRenderer that renders in its pool of processes once the server starts it
     guide_pdfs: GuidePdfs
-    limiter: Limiter
-    offline: OfflineBundle | None = field(default=None)
+    limiter: Limiter  # held here: Flask-Limiter keeps only a weak reference to it
+    service_worker: str | None = field(default=None)  # sw.js, rendered once: fixed until the next deploy
 
 
 def state(app: Flask | None = None) -> AppState:

@@ -4,6 +4,7 @@ This is the glue between the pure core (webapp/situation/: model, rules, assessm
 templates, the PDF renderer, the sources registry); the core imports none of them.
 """
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,7 +54,6 @@ def summary_context(answers: Answers, assessment: Assessment) -> dict[str, Any]:
         "answers": answers,
         "assessment": assessment,
         "variant": variant,
-        "rules": rules,
         "texts": texts,
         "paragraphs": paragraphs,
         "message": texts.message_template.format(
@@ -106,16 +106,18 @@ def download_name(as_of: date) -> tuple[str, str]:
     return f"summary-{day}.pdf", f"{name}-{day}.pdf"
 
 
+def _render(template: str, answers: Answers, assessment: Assessment, **extra: object) -> str:
+    with force_locale(VARIANTS[answers.variant.lower()].locale):
+        return render_template(template, **summary_context(answers, assessment), **extra)
+
+
 def render_summary_html(answers: Answers, assessment: Assessment, **extra: object) -> str:
-    variant = VARIANTS[answers.variant.lower()]
-    with force_locale(variant.locale):
-        return render_template("situation/summary.html", **summary_context(answers, assessment), **extra)
+    return _render("situation/summary.html", answers, assessment, **extra)
 
 
 def summary_print_html(answers: Answers, assessment: Assessment, **extra: object) -> str:
     """The HTML the summary PDF is printed from."""
-    with force_locale(VARIANTS[answers.variant.lower()].locale):
-        return render_template("print/summary.html", **summary_context(answers, assessment), **extra)
+    return _render("print/summary.html", answers, assessment, **extra)
 
 
 def render_summary_pdf(answers: Answers, assessment: Assessment, **extra: object) -> bytes:
@@ -144,11 +146,13 @@ WARM_UP_ANSWERS = {
 }
 
 
+def print_html(app: Flask, data: Mapping[str, object]) -> str:
+    """The summary's print HTML for answers given as data, outside any request (start-up, tools, tests)."""
+    answers = Answers.model_validate(data)
+    with app.test_request_context(f"/{answers.variant.lower()}/"):  # for url_for; no request is made
+        return summary_print_html(answers, run_assessment(answers))
+
+
 def warm_up_documents(app: Flask) -> dict[str, str]:
     """The warm-up summary's print HTML in each variant, by language tag."""
-    documents = {}
-    for variant in VARIANTS.values():
-        answers = Answers.model_validate({**WARM_UP_ANSWERS, "variant": variant.tag})
-        with app.test_request_context(f"/{variant.code}/"):  # for url_for; no request is made
-            documents[variant.tag] = summary_print_html(answers, run_assessment(answers))
-    return documents
+    return {v.tag: print_html(app, {**WARM_UP_ANSWERS, "variant": v.tag}) for v in VARIANTS.values()}

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from werkzeug.datastructures import MultiDict
 
-from webapp.situation.model import DEFAULT_PLATFORM, RATE_PLACES
+from webapp.situation.model import DEFAULT_PLATFORM, RATE_PLACES, canonical
 from webapp.variants import Variant
 
 SCALARS = (
@@ -121,10 +121,6 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).translate(_TRADITIONAL)
 
 
-def _decimal_text(number: Decimal) -> str:
-    return format(number.normalize(), "f") if number else "0"
-
-
 def money_text(text: str) -> str:
     """An amount as the model reads it: 12,000 / ¥12000 / 1.2万 / １２０００元 -> 12000. Anything else is left
     as typed, for the model to name as not a number."""
@@ -136,7 +132,7 @@ def money_text(text: str) -> str:
     if _GROUPED.fullmatch(plain):
         plain = plain.replace(",", "")
     if multiplier != 1 and _NUMBER.fullmatch(plain):
-        return _decimal_text(Decimal(plain) * multiplier)
+        return str(canonical(Decimal(plain) * multiplier))
     return plain if _NUMBER.fullmatch(plain) else _plain(text)
 
 
@@ -236,7 +232,7 @@ def parse(form: MultiDict[str, str], variant: Variant) -> FormInput:
                 problems.append(reading)  # the model is not asked about a rate the form could not read
             else:
                 rate = reading
-                data[name] = _decimal_text(reading.daily_percent)
+                data[name] = str(canonical(reading.daily_percent))
         else:
             data[name] = text
     data["contacts"] = values["contacts"]

@@ -107,7 +107,7 @@ def _number_text(value: Any) -> Any:
     raise PydanticCustomError("decimal_parsing", "not a number")
 
 
-def _canonical(value: Decimal) -> Decimal:
+def canonical(value: Decimal) -> Decimal:
     """The same number without an exponent or trailing zeros: JSON's 1e2 is shown as 100, never as 1E+2."""
     return Decimal(format(value.normalize(), "f")) if value else Decimal(0)
 
@@ -115,13 +115,13 @@ def _canonical(value: Decimal) -> Decimal:
 def _money_places(value: Decimal) -> Decimal:
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise PydanticCustomError("money_places", "at most two decimal places")
-    return _canonical(value)
+    return canonical(value)
 
 
 def _rate_places(value: Decimal) -> Decimal:
     if value.as_tuple().exponent < -RATE_PLACES:  # type: ignore[operator]
         raise PydanticCustomError("rate_places", "at most six decimal places", {"places": RATE_PLACES})
-    return _canonical(value)
+    return canonical(value)
 
 
 def _decimal_schema(minimum: int, maximum: int, *, exclusive: bool, places: int) -> dict[str, Any]:

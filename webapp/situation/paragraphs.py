@@ -24,10 +24,6 @@ class Paragraph:
     fill: dict[str, str]  # what fills them: dates, rates and figures (templates keep each on one line)
     sources: tuple[Source, ...]
 
-    @property
-    def text(self) -> str:
-        return self.template.format(**self.fill)
-
 
 @dataclass(frozen=True)
 class SummaryParagraphs:
@@ -35,9 +31,6 @@ class SummaryParagraphs:
     cap: list[Paragraph]
     credit: list[Paragraph]
     visits: list[Paragraph]
-
-    def in_page_order(self) -> list[Paragraph]:
-        return [*self.penalty, *self.cap, *self.credit, *self.visits]
 
 
 def say(texts: VariantTexts, statement_id: str, **fill: str) -> Paragraph:
@@ -51,51 +44,25 @@ def cap_paragraphs(
     cap = assessment.interest_cap
     if answers.contract_date is None:
         return [say(texts, "cap_needs_contract_date")]
-    out = []
-    if cap is None or cap.basis == CapBasis.IF_SUED_TODAY:
-        out.append(say(texts, "cap_transition"))
-    if cap is not None and cap.basis == CapBasis.IF_SUED_TODAY:
-        out.append(
-            say(
-                texts,
-                "cap_if_sued_today",
-                as_of=long_date(assessment.as_of),
-                lpr=cap.lpr_percent,
-                lpr_date=long_date(cap.lpr_date),
-                cap=cap.cap_percent,
-            )
-        )
-    if cap is not None and cap.basis == CapBasis.CONTRACT_DATE:
-        out.append(
-            say(
-                texts,
-                "cap_contract_date",
-                contract_date=long_date(answers.contract_date),
-                lpr=cap.lpr_percent,
-                lpr_date=long_date(cap.lpr_date),
-                cap=cap.cap_percent,
-            )
-        )
+    if cap is None:
+        return [say(texts, "cap_transition")]
+    sued_today = cap.basis == CapBasis.IF_SUED_TODAY
+    day = assessment.as_of if sued_today else answers.contract_date  # whose LPR the line is four times
+    figures = {"lpr": cap.lpr_percent, "lpr_date": long_date(cap.lpr_date), "cap": cap.cap_percent}
+    if sued_today:
+        out = [say(texts, "cap_transition"), say(texts, "cap_if_sued_today", as_of=long_date(day), **figures)]
+    else:
+        out = [say(texts, "cap_contract_date", contract_date=long_date(day), **figures)]
         rate = str(answers.annual_rate_percent)
         if cap.applies is True and cap.annual_rate_exceeds is not None:
             out.append(say(texts, "rate_above_line" if cap.annual_rate_exceeds else "rate_within_line", rate=rate))
         elif cap.applies is None and cap.annual_rate_exceeds:
             # Never "above the cap" while the lender may be licensed: above this figure, if the rule applies.
             out.append(say(texts, "rate_above_line_if_private", rate=rate))
-    if cap is not None:
-        lender = {True: "cap_private", False: "cap_licensed", None: "cap_unknown"}[cap.applies]
-        out.append(say(texts, lender))
-        if not cap.lpr_checked:
-            used = answers.contract_date if cap.basis == CapBasis.CONTRACT_DATE else assessment.as_of
-            out.append(
-                say(
-                    texts,
-                    "lpr_unconfirmed",
-                    checked=long_date(rules.lpr_checked_through),
-                    latest=str(rules.lpr[-1].percent),
-                    used=long_date(used),
-                )
-            )
+    out.append(say(texts, {True: "cap_private", False: "cap_licensed", None: "cap_unknown"}[cap.applies]))
+    if not cap.lpr_checked:
+        checked, latest = long_date(rules.lpr_checked_through), str(rules.lpr[-1].percent)
+        out.append(say(texts, "lpr_unconfirmed", checked=checked, latest=latest, used=long_date(day)))
     return out
 
 

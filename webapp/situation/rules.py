@@ -26,7 +26,6 @@ SourceLookup = Callable[[str, Variant], Source]
 class LprRate:
     since: date  # the fixing from which this rate applied
     percent: Decimal
-    reported_by: str  # where the figure was confirmed (press reports: the registry's `lpr` source is V2)
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,6 @@ class VariantTexts:
 class Rules:
     version: date  # when the data was last checked against the facts (guides/data/summary.yaml)
     lpr: tuple[LprRate, ...]
-    lpr_source: str  # the registry id the LPR figures cite
     lpr_checked_through: date  # the latest fixing confirmed; later dates assume no change
     contract_date_rule_from: date  # contracts from this day: LPR at the contract date; before: the transition rule
     night_from: time  # a logged contact from this time...
@@ -166,8 +164,7 @@ def load_rules(data_dir: Path, lookup: SourceLookup, converter: Converter) -> Ru
         sources[variant.code] = cited
 
     rates = tuple(
-        LprRate(since=r["from"], percent=Decimal(r["percent"]), reported_by=str(r["reported_by"]))
-        for r in sorted(lpr["rates"], key=lambda r: r["from"])
+        LprRate(since=r["from"], percent=Decimal(r["percent"])) for r in sorted(lpr["rates"], key=lambda r: r["from"])
     )
     if not isinstance(summary["version"], date) or not isinstance(lpr["checked_through"], date):
         raise ContentError(f"{data_dir}: version and checked_through must be ISO dates")
@@ -176,7 +173,6 @@ def load_rules(data_dir: Path, lookup: SourceLookup, converter: Converter) -> Ru
     return Rules(
         version=summary["version"],
         lpr=rates,
-        lpr_source=str(lpr["source"]),
         lpr_checked_through=lpr["checked_through"],
         contract_date_rule_from=lpr["contract_date_rule_from"],
         night_from=time.fromisoformat(raw["contact_rules.yaml"]["night"]["from"]),

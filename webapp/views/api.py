@@ -54,10 +54,11 @@ def summary_pdf() -> Response:
     answers = read_answers()
     if isinstance(answers, Response):
         return invalid(answers)
-    pdf, as_of = render_pdf_or_refuse(answers)
+    assessment = run_assessment(answers)
+    pdf = render_pdf_or_refuse(answers, assessment)
     if pdf is None:
         return invalid(no_store(jsonify(errors=[too_long_error().as_json()])))
-    return pdf_response(pdf, as_of, VARIANTS[answers.variant.lower()])
+    return pdf_response(pdf, assessment.as_of, VARIANTS[answers.variant.lower()])
 
 
 @bp.get("/openapi.json")

@@ -101,24 +101,34 @@ def _validated(v: Variant) -> tuple[forms.FormInput, Answers | list[FieldError]]
     return form_input, answers
 
 
-def unconfirmed_rate(form_input: forms.FormInput, answers: Answers) -> RateCheck | None:
+def unconfirmed_rate(form_input: forms.FormInput, answers: Answers, assessment: Assessment) -> RateCheck | None:
     """A rate above the plausible line must be confirmed by the reader, for this very rate, before it is used."""
-    assessment = run_assessment(answers)
     flagged = any(w.code == "rate_implausible" for w in assessment.warnings)
     if not flagged or form_input.values["confirm_rate"] == str(answers.penalty_daily_rate_percent):
         return None
     return RateCheck(amount=answers.overdue_amount, assessment=assessment)
 
 
-@bp.post("/<variant:v>/situation/summary")
-def summary(v: Variant) -> Response:
+def _checked(v: Variant) -> Response | tuple[forms.FormInput, Answers, Assessment]:
+    """The posted answers and their assessment (made once), or the form again with a 422: with every problem, or
+    asking the reader to confirm an implausible rate."""
     form_input, answers = _validated(v)
     if not isinstance(answers, Answers):
         return show_form(v, form_input, answers, status=422)
-    if check := unconfirmed_rate(form_input, answers):
+    assessment = run_assessment(answers)
+    if check := unconfirmed_rate(form_input, answers, assessment):
         return show_form(v, form_input, [], status=422, rate_check=check)
+    return form_input, answers, assessment
+
+
+@bp.post("/<variant:v>/situation/summary")
+def summary(v: Variant) -> Response:
+    checked = _checked(v)
+    if isinstance(checked, Response):
+        return checked
+    form_input, answers, assessment = checked
     html = render_summary_html(
-        answers, run_assessment(answers), values=form_input.values, log_rows=form_input.log_rows, rate=form_input.rate
+        answers, assessment, values=form_input.values, log_rows=form_input.log_rows, rate=form_input.rate
     )
     return no_store(Response(html, mimetype="text/html"))
 
@@ -135,26 +145,26 @@ def too_long_error() -> FieldError:
     return field_error(("contact_log",), "too_long_to_print")
 
 
-def render_pdf_or_refuse(answers: Answers, rate: forms.RateReading | None = None) -> tuple[bytes | None, date]:
+def render_pdf_or_refuse(
+    answers: Answers, assessment: Assessment, rate: forms.RateReading | None = None
+) -> bytes | None:
     """The summary PDF, or None when it would be too long to print; a render over time is a 503 to retry.
     `rate`: how the form read the penalty rate, shown back in the PDF as on the page."""
-    assessment = run_assessment(answers)
     try:
-        return render_summary_pdf(answers, assessment, rate=rate), assessment.as_of
+        return render_summary_pdf(answers, assessment, rate=rate)
     except PdfTooLong:
-        return None, assessment.as_of
+        return None
     except (PdfTooSlow, PdfBusy) as busy:
         raise ServiceUnavailable(retry_after=30) from busy
 
 
 @bp.post("/<variant:v>/situation/summary.pdf")
 def summary_pdf(v: Variant) -> Response:
-    form_input, answers = _validated(v)
-    if not isinstance(answers, Answers):
-        return show_form(v, form_input, answers, status=422)
-    if check := unconfirmed_rate(form_input, answers):
-        return show_form(v, form_input, [], status=422, rate_check=check)
-    pdf, as_of = render_pdf_or_refuse(answers, form_input.rate)
+    checked = _checked(v)
+    if isinstance(checked, Response):
+        return checked
+    form_input, answers, assessment = checked
+    pdf = render_pdf_or_refuse(answers, assessment, form_input.rate)
     if pdf is None:
         return show_form(v, form_input, [too_long_error()], status=422)
-    return pdf_response(pdf, as_of, VARIANTS[answers.variant.lower()])
+    return pdf_response(pdf, assessment.as_of, VARIANTS[answers.variant.lower()])

@@ -21,6 +21,17 @@
   addEventListener("offline", showConnection);
   showConnection();
 
+  // Saves a fetched file under a name of ours (situation.js uses it too, for the summary PDF).
+  const saveBlob = (blob, name) => {
+    const url = URL.createObjectURL(blob);
+    const save = Object.assign(document.createElement("a"), { href: url, download: name });
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  };
+  window.saveBlob = saveBlob;
+
   // Guide PDFs: a tap fetches the PDF through the service worker (the network, else the copy kept on this device)
   // and saves it. Chromium does not hand a plain download link to the worker, so offline a tap would do nothing.
   for (const link of document.querySelectorAll("a[data-pdf]")) {
@@ -30,12 +41,7 @@
       try {
         const response = await fetch(link.href);
         if (!response.ok) throw new Error(String(response.status));
-        const url = URL.createObjectURL(await response.blob());
-        const save = Object.assign(document.createElement("a"), { href: url, download: link.dataset.pdf });
-        document.body.append(save);
-        save.click();
-        save.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+        saveBlob(await response.blob(), link.dataset.pdf);
         if (note) note.hidden = true;
       } catch {
         if (note) note.hidden = false;

@@ -191,13 +191,7 @@
           pdfForm.submit();
           return;
         }
-        const link = document.createElement("a");
-        link.href = URL.createObjectURL(await response.blob());
-        link.download = fileName(response);
-        document.body.append(link);
-        link.click();
-        link.remove();
-        setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+        window.saveBlob(await response.blob(), fileName(response)); // from app.js, loaded on every page
         say("done");
       } catch {
         say(navigator.onLine ? "failed" : "offline");
