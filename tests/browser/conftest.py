@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import ROOT
@@ -21,15 +21,22 @@ class _Quiet(WSGIRequestHandler):
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         pass  # nothing about requests is logged, as in production
 
+    def handle_one_request(self) -> None:
+        if getattr(self.server, "cut", False):  # LiveServer.stop(): the connection ends with no answer at all
+            self.close_connection = True
+            return
+        super().handle_one_request()
+
 
 class LiveServer:
     """The app on 127.0.0.1:<free port>. `deploy()` swaps in a new app; `stop()`/`start()` cut the network."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self.port = 0
-        self._server: BaseWSGIServer | None = None
-        self.start()
+        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet)
+        self.port = self._server.server_port
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
 
     @property
     def url(self) -> str:
@@ -39,22 +46,17 @@ class LiveServer:
         return self.app(environ, start_response)
 
     def start(self) -> None:
-        """Serve; after `stop()`, serve again on the same socket, so no other program can take the port."""
-        if self._server is None:
-            self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet)
-            self.port = self._server.server_port
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        """Answer again, on the same socket, so no other program can take the port."""
+        self._server.cut = False
 
     def stop(self) -> None:
-        """Stop answering (the browser is also set offline, so it does not even connect)."""
-        if self._server is not None:
-            self._server.shutdown()
+        """Stop answering: every request gets its connection closed with no answer, a network error to the browser
+        (which is also set offline, so it does not even try)."""
+        self._server.cut = True
 
     def close(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        self._server.shutdown()
+        self._thread.join()  # werkzeug closes the socket as serve_forever returns
 
     def deploy(self, app: Flask) -> None:
         self.app = app
@@ -153,7 +155,7 @@ def wait_until_offline_ready(page: Page) -> None:
 
 
 def go_offline(context: BrowserContext, server: LiveServer) -> None:
-    """No network at all: the server is gone (connections refused) and the browser reports offline."""
+    """No network at all: the server answers nothing and the browser reports offline."""
     server.stop()
     context.set_offline(True)
 

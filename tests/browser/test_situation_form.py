@@ -11,6 +11,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.browser.conftest import LiveServer, go_offline, wait_until, wait_until_offline_ready
 from tests.helpers import GUIDE_SLUG
 from webapp.state import state
+from webapp.summary import today
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -140,9 +141,8 @@ def test_summary_offers_its_pdf_and_a_way_back_to_the_filled_form(page: Page, se
     expect(page.locator("h1")).to_have_text("你的情況摘要")
     with page.expect_download() as download:
         page.click("button:has-text('下載PDF')")
-    assert (
-        download.value.suggested_filename == "摘要-" + page.evaluate("new Date().toISOString().slice(0, 10)") + ".pdf"
-    )
+    # Named by the day in Shanghai, where the summary's dates are (not the browser's UTC day: they differ from 16:00).
+    assert download.value.suggested_filename == f"摘要-{today().isoformat()}.pdf"
     expect(page.locator("h1")).to_have_text("你的情況摘要")  # fetched: the summary stays on screen
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
