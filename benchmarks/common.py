@@ -2,12 +2,16 @@
 gunicorn started and ready, and a probe that reads pages while load runs."""
 
 import http.client
+import importlib.machinery
+import importlib.util
+import json
 import math
 import os
 import socket
 import ssl
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 import urllib.request
@@ -31,6 +35,39 @@ TYPICAL_SITUATION = {
         {"date": "2026-11-21", "channel": "threats_or_insults", "note": "短信辱骂"},
     ],
 }
+
+
+class _SourcesFirst:
+    """Imports the modules scripts/compile_hot_modules.py compiled from their Python sources instead."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self.names:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.origin is None or spec.origin.endswith(".py"):
+            return spec
+        origin = Path(spec.origin)
+        source = origin.with_name(
+            "__init__.py" if spec.submodule_search_locations else origin.name.split(".")[0] + ".py"
+        )
+        return importlib.util.spec_from_file_location(
+            name, source, submodule_search_locations=spec.submodule_search_locations
+        )
+
+
+def prefer_sources() -> int:
+    """From now on, import WeasyPrint and the other compiled modules as Python sources (as before the step
+    'compiled'); call before anything imports them. Returns how many modules it covers (0: nothing compiled)."""
+    manifest = Path(sysconfig.get_paths()["purelib"]) / "yuqi_compiled_modules.json"
+    names = set(json.loads(manifest.read_text())["modules"]) if manifest.exists() else set()
+    imported = sorted(names & set(sys.modules))
+    if imported:
+        raise RuntimeError(f"already imported as compiled: {imported[:3]}")
+    sys.meta_path.insert(0, _SourcesFirst(names))
+    return len(names)
 
 
 _UNVERIFIED = ssl._create_unverified_context()  # a loopback server's throwaway certificate

@@ -17,6 +17,8 @@ own renderer through `render()` in its own worker process built with create_app;
   warm summary   + the start-up warm-up prints a real summary in each variant (summary.warm_up_documents)
   fixed tables   + print.css lays the summary's tables out in fixed layout (the bytes change here; before this
                  step, print.css's table rule is undone by an extra stylesheet)
+  compiled       + WeasyPrint and the parsers under it compiled with Cython (scripts/compile_hot_modules.py); the
+                 steps before import them as Python sources (benchmarks.common.prefer_sources)
   (over HTTP)    not a step: the app as `make run` serves it (gunicorn, preload, the pool, PDF_WARM_UP): the
                  time of POST /api/v1/summary.pdf with the same answers, from request to last byte
 
@@ -32,6 +34,7 @@ import argparse
 import hashlib
 import io
 import json
+import logging
 import os
 import statistics
 import subprocess
@@ -43,8 +46,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's own modules, run from anywhere
-from benchmarks.common import TYPICAL_SITUATION, free_port, start_gunicorn
-from webapp.state import state
+from benchmarks.common import TYPICAL_SITUATION, free_port, prefer_sources, start_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = [
@@ -59,6 +61,7 @@ STEPS = [
     "gc after",
     "warm summary",
     "fixed tables",
+    "compiled",
     "(over HTTP)",
 ]
 HTTP_STEP = STEPS.index("(over HTTP)")
@@ -76,6 +79,12 @@ def summary_html(app, variant, situation: dict = TYPICAL_SITUATION) -> str:
 
 def serve_step(step: int) -> None:
     """One step's renderer, answering 'render' on stdin with a JSON line: milliseconds, size, sha256."""
+    enabled = STEPS[: step + 1]
+    if "compiled" not in enabled:
+        if not prefer_sources():
+            sys.exit("nothing is compiled: run scripts/compile_hot_modules.py first")
+        logging.getLogger("webapp.compiled").setLevel(logging.ERROR)  # its warning is this step's point
+
     import types
 
     from weasyprint import CSS
@@ -83,9 +92,9 @@ def serve_step(step: int) -> None:
     from webapp import pdf, pdf_patches, pdf_pool, summary
     from webapp.pdf import PdfRenderer
     from webapp.settings import Settings
+    from webapp.state import state
     from webapp.variants import HANS
 
-    enabled = STEPS[: step + 1]
     warm_up = PdfRenderer.warm_up
     PdfRenderer.warm_up = lambda self, documents=None: None  # create_app's warm-up: done below, per step
     from webapp import create_app

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages this project needs, only those that are missing.
 # Usage: scripts/system-deps.sh run|test
-#   run:  what serving needs (Pango, HarfBuzz subsetting, fontconfig, Noto CJK fonts, python3-venv)
+#   run:  what serving needs (Pango, HarfBuzz subsetting, fontconfig, Noto CJK fonts, python3-venv), and a C compiler
+#         with Python's headers to compile WeasyPrint's hot modules (scripts/compile_hot_modules.py)
 #   test: run + Chromium for browser tests, poppler-utils for reading PDFs back, redis-server for shared limits
 set -euo pipefail
 
-run_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk)
+run_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk gcc libc6-dev)
 test_pkgs=(chromium poppler-utils redis-server)
 
 case "${1:-run}" in
@@ -17,6 +18,11 @@ esac
 # python3 -m venv needs ensurepip, which Debian ships separately.
 if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
   wanted+=(python3-venv)
+fi
+
+# Python.h for the python3 the venv is made from (Debian's needs python3-dev; a python built from source has its own).
+if ! python3 -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
+  wanted+=(python3-dev)
 fi
 
 missing=()

@@ -11,6 +11,7 @@ from flask_babel import Babel
 from webapp import (
     assets,
     catalogs,
+    compiled,
     fonts,
     formatting,
     guide_pdfs,
@@ -128,6 +129,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limits.init_app(app, app_state.limiter)
     pwa.init_app(app)
     errors.init_app(app)
+    compiled.checked()  # stops start-up if a compiled module was built from another source than the one installed
     # Warmed here, in the process every worker, zygote and render process is forked from (preload).
     app_state.pdf_renderer.warm_up(summary.warm_up_documents(app) if config.PDF_WARM_UP else None)
     if config.PDF_PRERENDER:
