@@ -8,10 +8,12 @@
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-# A C compiler (this stage only) for the compiled modules; Pango so that the build can import what it compiled.
+# A C compiler and Python's headers (this stage only) for the compiled modules; Pango so that the build can import
+# what it compiled. The official image has its Python's headers; a Debian python3 base needs python3-dev.
 RUN apt-get update \
+ && headers=$(python -c 'import os, sysconfig; print(os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))') \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      gcc libc6-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+      gcc libc6-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 $([ "$headers" = True ] || echo python3-dev) \
  && rm -rf /var/lib/apt/lists/*
 COPY requirements/runtime.txt requirements/build.txt ./requirements/
 # /venv gets no pip or setuptools of its own: pip from /build installs into it (--python). /build holds the build
