@@ -40,7 +40,7 @@ $(STAMPS)/venv: pyproject.toml requirements/test.txt requirements/build.txt
 	@mkdir -p $(STAMPS) && touch $@
 
 # WeasyPrint and the parsers under it, compiled in place in the venv with Cython (requirements/build.txt): the same
-# PDFs, rendered in less time (scripts/compile_hot_modules.py says how; start-up checks the result). About 4 minutes
+# PDFs, rendered in less time (scripts/compile_hot_modules.py says how; start-up checks the result). About 3 minutes
 # on 2 cores, once per venv: a new lock reinstalls the venv, and this runs again.
 $(STAMPS)/compiled: $(STAMPS)/venv scripts/compile_hot_modules.py
 	$(BIN)/python scripts/compile_hot_modules.py

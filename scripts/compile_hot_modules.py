@@ -1,7 +1,7 @@
 """Compile the pure-Python modules a PDF render spends its time in to C extensions, with Cython, in place.
 
 WeasyPrint lays out, draws and writes in Python; Cython compiles the same source, unchanged and untyped, to C that
-calls the same objects without the interpreter's dispatch. A typical summary PDF renders in about 0.85x the time
+calls the same objects without the interpreter's dispatch. A typical summary PDF renders in about 0.8x the time
 (benchmarks/pdf_render.py, step "compiled"), byte for byte the same (tests/test_compiled.py renders with the
 sources and the extensions and compares).
 
