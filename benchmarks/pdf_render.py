@@ -19,13 +19,15 @@ own renderer through `render()` in its own worker process built with create_app;
                  step, print.css's table rule is undone by an extra stylesheet)
   compiled       + WeasyPrint and the parsers under it compiled with Cython (scripts/compile_hot_modules.py); the
                  steps before import them as Python sources (benchmarks.common.prefer_sources)
+  inside markers + print.css sets the summary's list markers inside the first line, with a hanging indent (the
+                 bytes change here; before this step, an extra stylesheet puts them outside as before)
   (over HTTP)    not a step: the app as `make run` serves it (gunicorn, preload, the pool, PDF_WARM_UP): the
                  time of POST /api/v1/summary.pdf with the same answers, from request to last byte
 
 Chromium (Debian's, warm, one page reused) prints the same HTML with the same stylesheet inlined. Rounds
 alternate: Chromium, step, Chromium, next step, ...; each step's ratio is its median time over the median of the
 Chromium times taken next to it, so load on the machine falls on both sides. The bytes are checked to be the same
-within each stylesheet (the steps before "fixed tables", and from it on).
+within each stylesheet (the steps before "fixed tables", from it to "inside markers", and from that on).
 
 Run: .venv/bin/python benchmarks/pdf_render.py [--runs 15]
 """
@@ -62,12 +64,20 @@ STEPS = [
     "warm summary",
     "fixed tables",
     "compiled",
+    "inside markers",
     "(over HTTP)",
 ]
 HTTP_STEP = STEPS.index("(over HTTP)")
 NEW_CSS_FROM = STEPS.index("fixed tables")
 # The summary's tables as print.css laid them out before "fixed tables".
 AUTO_TABLES = ".summary-print table { table-layout: auto; }"
+MARKERS_FROM = STEPS.index("inside markers")
+# The summary's list markers as print.css placed them before "inside markers".
+OUTSIDE_MARKERS = (
+    ".summary-print ul, .summary-print ol { padding-left: 6mm; }"
+    " .summary-print li { list-style-position: outside; padding-left: 0; text-indent: 0; }"
+    " .summary-print ol > li::marker, .summary-print ul > li::marker { content: normal; }"
+)
 
 
 def summary_html(app, variant, situation: dict = TYPICAL_SITUATION) -> str:
@@ -114,6 +124,8 @@ def serve_step(step: int) -> None:
         pdf._reap = lambda pid: os.waitpid(pid, 0)
     if "fixed tables" not in enabled:
         renderer._stylesheets.append(CSS(string=AUTO_TABLES, font_config=renderer.font_config))
+    if "inside markers" not in enabled:
+        renderer._stylesheets.append(CSS(string=OUTSIDE_MARKERS, font_config=renderer.font_config))
     if "warm summary" in enabled:
         renderer.warm_up(summary.warm_up_documents(app))
     elif "warm parent" in enabled:
@@ -299,7 +311,7 @@ def main() -> None:
                 weasy[step].append(worker.ask())
         browser.close()
     with tempfile.TemporaryDirectory() as folder:
-        workers[NEW_CSS_FROM].ask(f"save {folder}/last.pdf")
+        workers[MARKERS_FROM].ask(f"save {folder}/last.pdf")
         last = Path(folder, "last.pdf").read_bytes()
     for worker in workers:
         worker.close()
@@ -329,12 +341,17 @@ def main() -> None:
             f"{ours / base:>8.2f} {cpu:>6.2f} {size / 1024:>8.1f} {size / len(chrome_pdf):>7.2f}"
         )
     print(f"Chromium's median CPU time per PDF: {statistics.median(chrome_cpu):.0f} ms (all its processes)")
-    for name, steps in (("before", weasy[:NEW_CSS_FROM]), ("from", weasy[NEW_CSS_FROM:HTTP_STEP])):
+    groups = {
+        "before 'fixed tables'": weasy[:NEW_CSS_FROM],
+        "from 'fixed tables' to 'inside markers'": weasy[NEW_CSS_FROM:MARKERS_FROM],
+        "from 'inside markers'": weasy[MARKERS_FROM:HTTP_STEP],
+    }
+    for name, steps in groups.items():
         shas = {r["sha"] for results in steps for r in results}
         same = "yes" if len(shas) == 1 else f"NO ({len(shas)} variants)"
-        print(f"bytes identical across the steps {name} 'fixed tables', in every run: {same}")
-    over_http = {r["sha"] for r in weasy[HTTP_STEP]} == {weasy[NEW_CSS_FROM][-1]["sha"]}
-    print(f"over HTTP, the same bytes as 'fixed tables': {'yes' if over_http else 'no (its own identifier)'}")
+        print(f"bytes identical across the steps {name}, in every run: {same}")
+    over_http = {r["sha"] for r in weasy[HTTP_STEP]} == {weasy[MARKERS_FROM][-1]["sha"]}
+    print(f"over HTTP, the same bytes as 'inside markers': {'yes' if over_http else 'no (its own identifier)'}")
     print(f"Chromium's PDF: {len(chrome_pdf) / 1024:.1f} KB")
     print(f"ours, last step: {checks(last)}")
     print(f"Chromium:        {checks(chrome_pdf)}")

@@ -62,7 +62,8 @@ def documents(app: Flask) -> dict[str, tuple[str, str]]:
 
 def test_patched_and_unpatched_renders_give_the_same_bytes(app, unpatched, documents) -> None:
     renderer = state(app).pdf_renderer  # the app's own: patched, warmed in the parent, a child per render
-    assert renderer.patches == pdf_patches.ALL and renderer.isolate
+    assert renderer.patches == pdf_patches.ALL | {pdf_patches.LIST_BODIES} and renderer.isolate
+    assert unpatched.patches == {pdf_patches.LIST_BODIES}  # tagging, not speed: every renderer has it
     for name, (html, tag) in documents.items():
         assert renderer.render(html, tag, max_pages=40) == unpatched.render(html, tag, max_pages=40), name
 
@@ -163,7 +164,8 @@ def test_patches_refuse_another_weasyprint(app, monkeypatch) -> None:
         pdf_patches.install()
     with pytest.raises(RuntimeError, match=r"Pin WeasyPrint==70\.0"):
         make_renderer(app)
-    make_renderer(app, fast_fonts=False)  # without the patches, any version will do
+    with pytest.raises(RuntimeError, match=r"Pin WeasyPrint==70\.0"):  # LIST_BODIES: every renderer patches
+        make_renderer(app, fast_fonts=False)
 
 
 def test_uninstall_restores_weasyprint_and_pydyf() -> None:

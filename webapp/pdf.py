@@ -249,10 +249,9 @@ class PdfRenderer:
         fast_fonts: bool = True,
     ) -> None:
         _set_up_process()
-        if fast_fonts:
-            pdf_patches.install()
+        pdf_patches.install()  # they act only in a session that names them: LIST_BODIES always, the rest if fast
         # WeasyPrint patches used by this renderer's renders; SUBSET_ONCE makes fonts only the finisher can embed.
-        self.patches = pdf_patches.ALL if fast_fonts else frozenset()
+        self.patches = (pdf_patches.ALL if fast_fonts else frozenset()) | {pdf_patches.LIST_BODIES}
         if not compact_fonts:
             self.patches -= {pdf_patches.SUBSET_ONCE}
         self.queue_timeout = queue_timeout
