@@ -117,7 +117,10 @@ def serve_step(step: int) -> None:
         "zero copy": pdf_patches.ZERO_COPY,
         "write once": pdf_patches.WRITE_ONCE,
     }
-    renderer.patches = frozenset(patch for name, patch in patches.items() if name in enabled)
+    # LIST_BODIES (tagging) is every renderer's: with it, the last step prints the bytes the app serves
+    renderer.patches = frozenset(patch for name, patch in patches.items() if name in enabled) | {
+        pdf_patches.LIST_BODIES
+    }
     renderer.collect_in_child = "no child gc" not in enabled
     if "child i/o" not in enabled:  # as before: a 64 KB pipe, and waitpid() before answering
         pdf._widen = lambda pipe_end: None
