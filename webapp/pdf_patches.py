@@ -1,10 +1,11 @@
 """Faster PDF output for WeasyPrint 70.0 (with pydyf 0.13.0): three patches of private functions, and a fourth that
 completes the tagging of lists.
 
-All keep the PDF bytes exactly as they are without them (tests/test_pdf_speed.py compares); all are applied by
-`install()`, which a `PdfRenderer` calls when it is made (nothing happens on import), after checking both
-versions, and each acts only inside a `session()` that names it, so a renderer made without them, or any other
-WeasyPrint use in the process, gets WeasyPrint's own behaviour.
+The three speed patches (ALL) keep the PDF bytes exactly as they are without them (tests/test_pdf_speed.py
+compares); LIST_BODIES changes only the tags of list items with inside markers (tests/test_pdf_tags.py). All are
+applied by `install()`, which a `PdfRenderer` calls when it is made (nothing happens on import), after checking
+both versions, and each acts only inside a `session()` that names it, so any other WeasyPrint use in the process
+gets WeasyPrint's own behaviour.
 
 - `SUBSET_ONCE`: WeasyPrint subsets each face with HarfBuzz twice (RETAIN_GIDS, then cut after the last glyph used),
   and for a CID-keyed CFF font (Noto Sans CJK) our finisher then subsets that result a third time, compactly
