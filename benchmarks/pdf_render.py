@@ -29,7 +29,7 @@ alternate: Chromium, step, Chromium, next step, ...; each step's ratio is its me
 Chromium times taken next to it, so load on the machine falls on both sides. The bytes are checked to be the same
 within each stylesheet (the steps before "fixed tables", from it to "inside markers", and from that on).
 
-Run: .venv/bin/python benchmarks/pdf_render.py [--runs 15]
+Run: .venv/bin/python benchmarks/pdf_render.py [--runs 15] [--steps 'inside markers,(over HTTP)']
 """
 
 import argparse
@@ -268,8 +268,14 @@ def checks(pdf: bytes) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--steps", help="comma-separated step names to run (default: all), e.g. 'inside markers,(over HTTP)'"
+    )
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    chosen = STEPS if args.steps is None else [name.strip() for name in args.steps.split(",")]
+    if unknown := set(chosen) - set(STEPS):
+        parser.error(f"no such step: {', '.join(sorted(unknown))} (the steps: {', '.join(STEPS)})")
     if args.worker is not None:
         serve_step(args.worker)
         return
@@ -284,8 +290,9 @@ def main() -> None:
     app = create_app({"PDF_PRERENDER": False})
     html = summary_html(app, HANS)
     css = (ROOT / "webapp/static/css/print.css").read_text() + variant_css(app, PDF_FONT_FAMILIES)[HANS.tag]
-    workers: list[StepWorker | OverHttp] = [StepWorker(step) for step in range(HTTP_STEP)]
-    workers.append(OverHttp())
+    workers: dict[int, StepWorker | OverHttp] = {
+        step: OverHttp() if step == HTTP_STEP else StepWorker(step) for step, name in enumerate(STEPS) if name in chosen
+    }
     weasy: list[list[dict]] = [[] for _ in STEPS]
     chrome: list[list[float]] = [[] for _ in STEPS]
     chrome_cpu: list[float] = []
@@ -293,7 +300,7 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         document = html.replace("</head>", f"<style>{css}</style></head>")
-        ours_pids = {worker.pid for worker in workers}
+        ours_pids = {worker.pid for worker in workers.values()}
 
         def chromium_pdf() -> tuple[float, float, bytes]:
             cpu_before, start = tree_cpu_seconds(os.getpid(), ours_pids, False), time.perf_counter()
@@ -302,21 +309,25 @@ def main() -> None:
             elapsed = time.perf_counter() - start
             return elapsed, tree_cpu_seconds(os.getpid(), ours_pids, False) - cpu_before, pdf
 
-        for worker in workers:  # warm both sides
+        for worker in workers.values():  # warm both sides
             worker.ask()
             chromium_pdf()
         chrome_pdf = b""
         for _ in range(args.runs):
-            for step, worker in enumerate(workers):
+            for step, worker in workers.items():
                 seconds, cpu, chrome_pdf = chromium_pdf()
                 chrome[step].append(seconds * 1000)
                 chrome_cpu.append(cpu * 1000)
                 weasy[step].append(worker.ask())
         browser.close()
-    with tempfile.TemporaryDirectory() as folder:
-        workers[MARKERS_FROM].ask(f"save {folder}/last.pdf")
-        last = Path(folder, "last.pdf").read_bytes()
-    for worker in workers:
+    last_step = max(workers)
+    if last_step == HTTP_STEP:
+        last = workers[HTTP_STEP].pdf  # type: ignore[union-attr]
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            workers[last_step].ask(f"save {folder}/last.pdf")
+            last = Path(folder, "last.pdf").read_bytes()
+    for worker in workers.values():
         worker.close()
 
     print(f"summary PDF (zh-Hans, typical situation), {args.runs} alternating rounds, python {sys.version.split()[0]}")
@@ -330,20 +341,31 @@ def main() -> None:
         f"{'step':14} {'ours ms':>8} {'chrome ms':>9} {'time x':>7} {'pooled':>7} {'best':>6} {'vs base':>8} "
         f"{'cpu x':>6} {'ours KB':>8} {'size x':>7}"
     )
-    base = statistics.median(r["ms"] for r in weasy[0])
+    base = statistics.median(r["ms"] for r in weasy[0]) if weasy[0] else None
     every_chrome = [ms for samples in chrome for ms in samples]
     pooled, fastest = statistics.median(every_chrome), min(every_chrome)
     for step, name in enumerate(STEPS):
+        if step not in workers:
+            continue
         ours = statistics.median(r["ms"] for r in weasy[step])
         best = min(r["ms"] for r in weasy[step])
         theirs = statistics.median(chrome[step])
         cpu = statistics.median(r["cpu_ms"] for r in weasy[step]) / statistics.median(chrome_cpu)
         size = weasy[step][-1]["size"]
+        versus = ours / base if base else float("nan")  # no baseline when --steps leaves it out
         print(
             f"{name:14} {ours:>8.0f} {theirs:>9.0f} {ours / theirs:>7.2f} {ours / pooled:>7.2f} {best / fastest:>6.2f} "
-            f"{ours / base:>8.2f} {cpu:>6.2f} {size / 1024:>8.1f} {size / len(chrome_pdf):>7.2f}"
+            f"{versus:>8.2f} {cpu:>6.2f} {size / 1024:>8.1f} {size / len(chrome_pdf):>7.2f}"
         )
     print(f"Chromium's median CPU time per PDF: {statistics.median(chrome_cpu):.0f} ms (all its processes)")
+    for step in workers:  # the spread: each round's ratio, ours over the Chromium render taken just before it
+        ratios = sorted(r["ms"] / c for r, c in zip(weasy[step], chrome[step], strict=True))
+        q1, median, q3 = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+        under = sum(ratio <= 1.0 for ratio in ratios)
+        print(
+            f"per round, {STEPS[step]}: quartiles {q1:.2f} {median:.2f} {q3:.2f} x Chromium; "
+            f"{under} of {len(ratios)} rounds at or under 1.0x"
+        )
     groups = {
         "before 'fixed tables'": weasy[:NEW_CSS_FROM],
         "from 'fixed tables' to 'inside markers'": weasy[NEW_CSS_FROM:MARKERS_FROM],
@@ -351,10 +373,13 @@ def main() -> None:
     }
     for name, steps in groups.items():
         shas = {r["sha"] for results in steps for r in results}
+        if not shas:
+            continue
         same = "yes" if len(shas) == 1 else f"NO ({len(shas)} variants)"
         print(f"bytes identical across the steps {name}, in every run: {same}")
-    over_http = {r["sha"] for r in weasy[HTTP_STEP]} == {weasy[MARKERS_FROM][-1]["sha"]}
-    print(f"over HTTP, the same bytes as 'inside markers': {'yes' if over_http else 'no (its own identifier)'}")
+    if weasy[HTTP_STEP] and weasy[MARKERS_FROM]:
+        over_http = {r["sha"] for r in weasy[HTTP_STEP]} == {weasy[MARKERS_FROM][-1]["sha"]}
+        print(f"over HTTP, the same bytes as 'inside markers': {'yes' if over_http else 'no (its own identifier)'}")
     print(f"Chromium's PDF: {len(chrome_pdf) / 1024:.1f} KB")
     print(f"ours, last step: {checks(last)}")
     print(f"Chromium:        {checks(chrome_pdf)}")
