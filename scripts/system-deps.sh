@@ -15,13 +15,16 @@ case "${1:-run}" in
   *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
 
+# The Python the venv is made from (the Makefile's PYTHON).
+python="${PYTHON:-python3}"
+
 # python3 -m venv needs ensurepip, which Debian ships separately.
-if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
   wanted+=(python3-venv)
 fi
 
 # Python.h for the python3 the venv is made from (Debian's needs python3-dev; a python built from source has its own).
-if ! python3 -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
+if ! "$python" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
   wanted+=(python3-dev)
 fi
 
