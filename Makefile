@@ -11,10 +11,11 @@ STAMPS := .stamps
 
 .PHONY: run test lint typecheck catalogs catalogs-sync lock system-deps-run system-deps-test clean
 
-run: system-deps-run $(STAMPS)/venv $(STAMPS)/compiled catalogs
+# catalogs before the compiled modules: their profile-guided build renders summaries with the app.
+run: system-deps-run $(STAMPS)/venv catalogs $(STAMPS)/compiled
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
 
-test: system-deps-test $(STAMPS)/venv $(STAMPS)/compiled catalogs lint typecheck
+test: system-deps-test $(STAMPS)/venv catalogs $(STAMPS)/compiled lint typecheck
 	$(BIN)/pytest
 
 lint: $(STAMPS)/venv
@@ -43,8 +44,9 @@ $(STAMPS)/venv: pyproject.toml requirements/test.txt requirements/build.txt
 	@mkdir -p $(STAMPS) && touch $@
 
 # WeasyPrint and the parsers under it, compiled in place in the venv with Cython (requirements/build.txt): the same
-# PDFs, rendered in less time (scripts/compile_hot_modules.py says how; start-up checks the result). About 3 minutes
-# on 2 cores, once per venv: a new lock reinstalls the venv, and this runs again.
+# PDFs, rendered in less time (scripts/compile_hot_modules.py says how; start-up checks the result). Built twice,
+# with profile-guided optimization from a training run of the app's own summaries: about 6 minutes on 2 cores, once
+# per venv (a new lock reinstalls the venv, and this runs again).
 $(STAMPS)/compiled: $(STAMPS)/venv scripts/compile_hot_modules.py
 	$(BIN)/python scripts/compile_hot_modules.py
 	@mkdir -p $(STAMPS) && touch $@

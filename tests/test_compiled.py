@@ -64,6 +64,22 @@ def test_the_render_modules_run_compiled() -> None:
     assert len(found.compiled) >= 60
 
 
+def test_the_extensions_were_built_with_a_profile_and_are_not_instrumented() -> None:
+    """make builds them twice (scripts/compile_hot_modules.py): instrumented, a training run, then with its profile.
+    An instrumented build left in place would write profile counts at every process exit: each such extension
+    holds the name of its .gcda file, and none of those installed may."""
+    path = compiled.manifest_path()
+    manifest = json.loads(path.read_text())
+    assert manifest["pgo"] is True, "built without profile-guided optimization (--no-pgo)"
+    assert manifest["training"]
+    instrumented = [
+        entry["extension"]
+        for entry in manifest["modules"].values()
+        if b".gcda" in (path.parent / entry["extension"]).read_bytes()
+    ]
+    assert not instrumented
+
+
 @pytest.mark.slow
 def test_compiled_and_source_modules_print_the_same_bytes() -> None:
     ours, sources = render("compiled"), render("sources")
