@@ -15,7 +15,7 @@ The C is compiled twice, with profile-guided optimization (gcc's -fprofile-gener
 first build, instrumented, goes in place and renders the app's warm-up summary in each variant a few times (the
 target interpreter runs this script with --train, in the project's root, so the app must be importable there with
 its guides and catalogs); the second build is compiled with the counts that run left, and replaces it. Measured:
-0.94x the CPU time of a render without (one warm process each, alternating, 20 rounds), the same bytes; about
+0.95x the CPU time of a render without (benchmarks/compare_builds.py, 20 alternating rounds), the same bytes; about
 10 s of training and a second compile. --no-pgo builds once, without (for a target that cannot run the app).
 
 Run by `make` (after the venv) and by the Dockerfile's build stage:
