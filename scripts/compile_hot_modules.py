@@ -180,19 +180,17 @@ def install(site: Path, sources: list[str], built: dict[str, Path], suffix: str)
 
 
 def train() -> None:
-    """What the instrumented build runs (in the target interpreter, in the project's root): the app's own renderer
-    prints its warm-up summary in each variant, TRAINING_ROUNDS times, as a render process does."""
+    """What the instrumented build runs (in the target interpreter, in the project's root): the app's start-up
+    warm-up (its warm-up summary in each variant, rendered in this process), TRAINING_ROUNDS times."""
     sys.path.insert(0, str(PROJECT_ROOT))
     from webapp import create_app
     from webapp.state import state
     from webapp.summary import warm_up_documents
 
     app = create_app({"PDF_PRERENDER": False, "PDF_WARM_UP": False})
-    renderer = state(app).pdf_renderer
     documents = warm_up_documents(app)
     for _ in range(TRAINING_ROUNDS):
-        for tag, html in documents.items():
-            renderer.render_here(html, tag)
+        state(app).pdf_renderer.warm_up(documents)
 
 
 def remove_instrumented(site: Path, sources: list[str], suffix: str) -> None:
