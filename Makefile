@@ -11,7 +11,7 @@ STAMPS := .stamps
 
 .PHONY: run test lint typecheck catalogs catalogs-sync lock system-deps-run system-deps-test clean
 
-# catalogs before the compiled modules: their profile-guided build renders summaries with the app.
+# The compiled modules need the catalogs first (an order-only prerequisite): their build renders summaries with the app.
 run: system-deps-run $(STAMPS)/venv catalogs $(STAMPS)/compiled
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
 
@@ -47,7 +47,7 @@ $(STAMPS)/venv: pyproject.toml requirements/test.txt requirements/build.txt
 # PDFs, rendered in less time (scripts/compile_hot_modules.py says how; start-up checks the result). Built twice,
 # with profile-guided optimization from a training run of the app's own summaries: about 6 minutes on 2 cores, once
 # per venv (a new lock reinstalls the venv, and this runs again).
-$(STAMPS)/compiled: $(STAMPS)/venv scripts/compile_hot_modules.py
+$(STAMPS)/compiled: $(STAMPS)/venv scripts/compile_hot_modules.py | catalogs
 	$(BIN)/python scripts/compile_hot_modules.py
 	@mkdir -p $(STAMPS) && touch $@
 
