@@ -109,6 +109,11 @@ def module_name(relative: str) -> str:
     return relative.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
 
 
+def extension_path(relative: str, suffix: str) -> Path:
+    """Where a source's extension goes, relative to site-packages: beside it, with the interpreter's suffix."""
+    return Path(relative).with_name(Path(relative).stem + suffix)
+
+
 def remove_previous(site: Path) -> None:
     manifest = site / MANIFEST
     if not manifest.exists():
@@ -172,7 +177,7 @@ def install(site: Path, sources: list[str], built: dict[str, Path], suffix: str)
         name = module_name(relative)
         if name not in built:
             continue
-        extension = Path(relative).with_name(Path(relative).stem + suffix)
+        extension = extension_path(relative, suffix)
         (site / extension).unlink(missing_ok=True)  # a new file, never rewritten in place under a running process
         shutil.copyfile(built[name], site / extension)
         modules[name] = {"source": relative, "source_sha256": sha256(site / relative), "extension": str(extension)}
@@ -196,7 +201,7 @@ def train() -> None:
 def remove_instrumented(site: Path, sources: list[str], suffix: str) -> None:
     """After a failed training: no instrumented extension stays behind (each would write counts at every exit)."""
     for relative in sources:
-        Path(site / relative).with_name(Path(relative).stem + suffix).unlink(missing_ok=True)
+        (site / extension_path(relative, suffix)).unlink(missing_ok=True)
 
 
 def verify(python: str, site: Path, modules: list[str]) -> None:
