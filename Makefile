@@ -11,16 +11,18 @@ STAMPS := .stamps
 
 .PHONY: run test lint typecheck catalogs catalogs-sync lock system-deps-run system-deps-test clean
 
-# The compiled modules need the catalogs first (an order-only prerequisite): their build renders summaries with the app.
-run: system-deps-run $(STAMPS)/venv catalogs $(STAMPS)/compiled
+run: system-deps-run $(STAMPS)/venv catalogs
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
 
-test: system-deps-test $(STAMPS)/venv catalogs $(STAMPS)/compiled lint typecheck
+test: system-deps-test $(STAMPS)/venv catalogs lint typecheck
 	$(BIN)/pytest
 
+# ruff, and the import-linter contracts in pyproject.toml ([tool.importlinter]): the layers, the pure core, the
+# PDF engine that knows no web. A wrong import fails here.
 lint: $(STAMPS)/venv
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --quiet .
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/lint-imports --no-cache
 
 # Settings in pyproject.toml [tool.mypy].
 typecheck: $(STAMPS)/venv
@@ -34,7 +36,8 @@ system-deps-test:
 
 # Reproducible installs: pyproject.toml says what we depend on; requirements/*.txt pin every package with its hashes
 # (runtime.txt: [project] dependencies, what the image installs; test.txt: runtime + the test extra, what this venv
-# installs; build.txt: [build-system] requires). pip checks every download against them, then the project itself is
+# installs; build.txt: [build-system] requires). Plain locked wheels: nothing is compiled in place. pip checks
+# every download against them, then the project itself is
 # installed editable with no dependencies and no build isolation, so nothing un-hashed is fetched.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 $(STAMPS)/venv: pyproject.toml requirements/test.txt requirements/build.txt
@@ -43,17 +46,9 @@ $(STAMPS)/venv: pyproject.toml requirements/test.txt requirements/build.txt
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	@mkdir -p $(STAMPS) && touch $@
 
-# WeasyPrint and the parsers under it, compiled in place in the venv with Cython (requirements/build.txt): the same
-# PDFs, rendered in less time (scripts/compile_hot_modules.py says how; start-up checks the result). Built twice,
-# with profile-guided optimization from a training run of the app's own summaries: about 6 minutes on 2 cores, once
-# per venv (a new lock reinstalls the venv, and this runs again).
-$(STAMPS)/compiled: $(STAMPS)/venv scripts/compile_hot_modules.py | catalogs
-	$(BIN)/python scripts/compile_hot_modules.py
-	@mkdir -p $(STAMPS) && touch $@
-
 # Compiled catalogs are build output (.mo is ignored by git); the .po files are the source.
 catalogs: $(STAMPS)/venv
-	$(BIN)/pybabel compile --statistics -d translations
+	$(BIN)/pybabel -q compile -d translations
 
 # After editing translations/zh_Hans: regenerate the zh_Hant catalog through the same converter as the guides.
 catalogs-sync: $(STAMPS)/venv

@@ -16,7 +16,7 @@ from webapp.settings import load
 
 settings = load()
 
-wsgi_app = "webapp.serving:create_server()"
+wsgi_app = "webapp.wsgi:create_server()"
 bind = f"{settings.HOST}:{settings.PORT}"
 workers = settings.WEB_CONCURRENCY
 worker_class = "asgi"
@@ -45,6 +45,6 @@ forwarder_headers = ""
 secure_scheme_headers: dict[str, str] = {}
 accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
-logger_class = "webapp.serving.AccessLog"
+logger_class = "webapp.wsgi.AccessLog"
 errorlog = "-"
 loglevel = settings.LOG_LEVEL

@@ -2,16 +2,12 @@
 gunicorn started and ready, and a probe that reads pages while load runs."""
 
 import http.client
-import importlib.machinery
-import importlib.util
-import json
 import math
 import os
 import socket
 import ssl
 import subprocess
 import sys
-import sysconfig
 import threading
 import time
 import urllib.request
@@ -19,55 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# A reader 58 days overdue who has been called, whose contacts were called, and who was insulted.
-TYPICAL_SITUATION = {
-    "as_of": "2026-11-28",
-    "due_date": "2026-10-01",
-    "overdue_amount": "10000",
-    "penalty_daily_rate_percent": "0.05",
-    "contract_date": "2025-06-01",
-    "annual_rate_percent": "24",
-    "lender_type": "private",
-    "contacts": ["phone", "sms", "call_contacts", "threats_or_insults"],
-    "monthly_payment": "1500",
-    "contact_log": [
-        {"date": "2026-11-20", "time": "21:30", "channel": "phone", "note": "说要去我单位"},
-        {"date": "2026-11-21", "channel": "threats_or_insults", "note": "短信辱骂"},
-    ],
-}
+from webapp.summary import TYPICAL_ANSWERS  # noqa: E402
 
-
-class _SourcesFirst:
-    """Imports the modules scripts/compile_hot_modules.py compiled from their Python sources instead."""
-
-    def __init__(self, names: set[str]) -> None:
-        self.names = names
-
-    def find_spec(self, name, path=None, target=None):
-        if name not in self.names:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        if spec is None or spec.origin is None or spec.origin.endswith(".py"):
-            return spec
-        origin = Path(spec.origin)
-        source = origin.with_name(
-            "__init__.py" if spec.submodule_search_locations else origin.name.split(".")[0] + ".py"
-        )
-        return importlib.util.spec_from_file_location(
-            name, source, submodule_search_locations=spec.submodule_search_locations
-        )
-
-
-def prefer_sources() -> int:
-    """From now on, import WeasyPrint and the other compiled modules as Python sources (as before the step
-    'compiled'); call before anything imports them. Returns how many modules it covers (0: nothing compiled)."""
-    manifest = Path(sysconfig.get_paths()["purelib"]) / "yuqi_compiled_modules.json"
-    names = set(json.loads(manifest.read_text())["modules"]) if manifest.exists() else set()
-    imported = sorted(names & set(sys.modules))
-    if imported:
-        raise RuntimeError(f"already imported as compiled: {imported[:3]}")
-    sys.meta_path.insert(0, _SourcesFirst(names))
-    return len(names)
+TYPICAL_SITUATION = TYPICAL_ANSWERS  # the app's own typical summary (webapp/summary.py)
 
 
 _UNVERIFIED = ssl._create_unverified_context()  # a loopback server's throwaway certificate

@@ -5,20 +5,18 @@ own renderer through `render()` in its own worker process built with create_app;
 
   baseline       before issue #10: no WeasyPrint patches, the warm-up rendered in a forked child (so the parent
                  stayed cold and every request's child loaded the fonts again), a child forked per request
-  subset once    + pdf_patches.SUBSET_ONCE: one compact HarfBuzz subset per CID-keyed face
-  zero copy      + pdf_patches.ZERO_COPY: no copy of the 20 MB font file per face
+  subset once    + patches.SUBSET_ONCE: one compact HarfBuzz subset per CID-keyed face
+  zero copy      + patches.ZERO_COPY: no copy of the 20 MB font file per face
   warm parent    + PdfRenderer.warm_up() in the parent, with its built-in short page
-  write once     + pdf_patches.WRITE_ONCE: pydyf serializes each object once, not again for the file identifier
+  write once     + patches.WRITE_ONCE: pydyf serializes each object once, not again for the file identifier
   no child gc    + no cyclic GC in the render child
   child i/o      + a 1 MB pipe, so the child writes its PDF in one go, and the child reaped after it answered
-  render pool    + the render pool (webapp/pdf_pool.py) started in the worker: each PDF rendered in a pre-started
+  render pool    + the render pool (webapp/pdf/pool.py) started in the worker: each PDF rendered in a pre-started
                  process forked from a warm zygote, no fork per request; its cyclic GC still on during renders
   gc after       + the pool process runs no cyclic GC during a render: it collects after its answer has gone
   warm summary   + the start-up warm-up prints a real summary in each variant (summary.warm_up_documents)
   fixed tables   + print.css lays the summary's tables out in fixed layout (the bytes change here; before this
                  step, print.css's table rule is undone by an extra stylesheet)
-  compiled       + WeasyPrint and the parsers under it compiled with Cython (scripts/compile_hot_modules.py); the
-                 steps before import them as Python sources (benchmarks.common.prefer_sources)
   inside markers + print.css sets the summary's list markers inside the first line, with a hanging indent (the
                  bytes change here; before this step, an extra stylesheet puts them outside as before)
   (over HTTP)    not a step: the app as `make run` serves it (gunicorn, preload, the pool, PDF_WARM_UP): the
@@ -36,7 +34,6 @@ import argparse
 import hashlib
 import io
 import json
-import logging
 import os
 import statistics
 import subprocess
@@ -48,7 +45,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's own modules, run from anywhere
-from benchmarks.common import TYPICAL_SITUATION, free_port, prefer_sources, start_gunicorn
+from benchmarks.common import TYPICAL_SITUATION, free_port, start_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = [
@@ -63,7 +60,6 @@ STEPS = [
     "gc after",
     "warm summary",
     "fixed tables",
-    "compiled",
     "inside markers",
     "(over HTTP)",
 ]
@@ -90,17 +86,15 @@ def summary_html(app, variant, situation: dict = TYPICAL_SITUATION) -> str:
 def serve_step(step: int) -> None:
     """One step's renderer, answering 'render' on stdin with a JSON line: milliseconds, size, sha256."""
     enabled = STEPS[: step + 1]
-    if "compiled" not in enabled:
-        if not prefer_sources():
-            sys.exit("nothing is compiled: run scripts/compile_hot_modules.py first")
-        logging.getLogger("webapp.compiled").setLevel(logging.ERROR)  # its warning is this step's point
-
     import types
 
     from weasyprint import CSS
 
-    from webapp import pdf, pdf_patches, pdf_pool, summary
-    from webapp.pdf import PdfRenderer
+    from webapp import summary
+    from webapp.pdf import patches as pdf_patches
+    from webapp.pdf import pool as pdf_pool
+    from webapp.pdf import render as pdf
+    from webapp.pdf.render import PdfRenderer
     from webapp.settings import Settings
     from webapp.state import state
     from webapp.variants import HANS
@@ -117,10 +111,7 @@ def serve_step(step: int) -> None:
         "zero copy": pdf_patches.ZERO_COPY,
         "write once": pdf_patches.WRITE_ONCE,
     }
-    # LIST_BODIES (tagging) is every renderer's: with it, the last step prints the bytes the app serves
-    renderer.patches = frozenset(patch for name, patch in patches.items() if name in enabled) | {
-        pdf_patches.LIST_BODIES
-    }
+    renderer.patches = frozenset(patch for name, patch in patches.items() if name in enabled)
     renderer.collect_in_child = "no child gc" not in enabled
     if "child i/o" not in enabled:  # as before: a 64 KB pipe, and waitpid() before answering
         pdf._widen = lambda pipe_end: None

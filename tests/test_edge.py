@@ -9,7 +9,7 @@ import pytest
 
 from webapp import create_app
 from webapp.limits import SharedMemoryStorage
-from webapp.serving import AccessLog, escape_for_log
+from webapp.wsgi import AccessLog, escape_for_log
 
 ANSWERS = {"as_of": "2026-11-28", "due_date": "2026-10-01", "overdue_amount": "1000"}
 

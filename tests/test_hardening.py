@@ -6,7 +6,7 @@ import pytest
 
 from tests.helpers import GUIDE_SLUG
 from webapp import create_app
-from webapp.pdf import PdfBusy
+from webapp.pdf.render import PdfBusy
 from webapp.security import CONTENT_SECURITY_POLICY
 from webapp.state import state
 from webapp.variants import HANS

@@ -13,10 +13,11 @@ from pathlib import Path
 import pypdf
 import pytest
 
-import webapp
+import webapp.pdf.fonts
 from tests.helpers import GUIDE_SLUG, GUIDE_SLUGS, ROOT, pdffonts, pdftotext, squash
 from webapp import create_app
-from webapp.pdf import BASE_URL, PdfRenderer, PdfTooLong, PdfTooSlow
+from webapp.pdf.fonts import PDF_FONT_FAMILIES
+from webapp.pdf.render import BASE_URL, PdfRenderer, PdfTooLong, PdfTooSlow
 from webapp.state import state
 from webapp.variants import VARIANTS
 
@@ -195,15 +196,14 @@ def test_cli_writes_a_guide_pdf_to_a_file(app, tmp_path: Path) -> None:
 
 
 def test_startup_fails_loudly_without_the_cjk_fonts(monkeypatch) -> None:
-    monkeypatch.setattr(webapp.fonts, "find_fonts", lambda: {"Noto Sans CJK SC": None, "Noto Sans CJK TC": None})
+    monkeypatch.setattr(webapp.pdf.fonts, "find_fonts", lambda: {"Noto Sans CJK SC": None, "Noto Sans CJK TC": None})
     with pytest.raises(RuntimeError, match="fonts-noto-cjk"):
         create_app({"TESTING": True, "PDF_PRERENDER": False, "PDF_WARM_UP": False})
 
 
-# Compact font subsetting (webapp/pdf_fonts.py)
+# Compact font subsetting (webapp/pdf/finisher.py)
 @pytest.fixture(scope="module")
 def plain_renderer(app) -> PdfRenderer:
-    from webapp import PDF_FONT_FAMILIES
     from webapp.guide_pdfs import variant_css
 
     static = ROOT / "webapp" / "static"

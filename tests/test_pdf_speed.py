@@ -1,6 +1,6 @@
-"""The faster PDF pipeline (webapp/pdf_patches.py, PdfRenderer.warm_up): the same PDFs as without it, read back
+"""The faster PDF pipeline (webapp/pdf/patches.py, PdfRenderer.warm_up): the same PDFs as without it, read back
 as a reader would; patches only when asked for and only on the WeasyPrint they were written for; and importing
-webapp.pdf changes nothing in the process."""
+webapp.pdf.render changes nothing in the process."""
 
 import io
 import subprocess
@@ -12,13 +12,14 @@ import pytest
 import weasyprint
 from flask import Flask
 
-from benchmarks.common import TYPICAL_SITUATION
 from tests.helpers import GUIDE_SLUG, ROOT, pdffonts, pdftotext
-from webapp import PDF_FONT_FAMILIES, create_app, pdf_patches
+from webapp import create_app
 from webapp.guide_pdfs import variant_css
-from webapp.pdf import PdfRenderer
+from webapp.pdf import patches as pdf_patches
+from webapp.pdf.fonts import PDF_FONT_FAMILIES
+from webapp.pdf.render import PdfRenderer
 from webapp.state import state
-from webapp.summary import WARM_UP_ANSWERS, print_html
+from webapp.summary import TYPICAL_ANSWERS, print_html
 from webapp.variants import VARIANTS
 
 pytestmark = pytest.mark.slow
@@ -26,7 +27,7 @@ STATIC = ROOT / "webapp" / "static"
 
 
 def summary_html(app: Flask, code: str, **changes: object) -> str:
-    return print_html(app, {**TYPICAL_SITUATION, "variant": VARIANTS[code].tag, **changes})
+    return print_html(app, {**TYPICAL_ANSWERS, "variant": VARIANTS[code].tag, **changes})
 
 
 def long_summary_html(app: Flask) -> str:
@@ -62,8 +63,8 @@ def documents(app: Flask) -> dict[str, tuple[str, str]]:
 
 def test_patched_and_unpatched_renders_give_the_same_bytes(app, unpatched, documents) -> None:
     renderer = state(app).pdf_renderer  # the app's own: patched, warmed in the parent, a child per render
-    assert renderer.patches == pdf_patches.ALL | {pdf_patches.LIST_BODIES} and renderer.isolate
-    assert unpatched.patches == {pdf_patches.LIST_BODIES}  # tagging, not speed: every renderer has it
+    assert renderer.patches == pdf_patches.ALL and renderer.isolate
+    assert unpatched.patches == frozenset()
     for name, (html, tag) in documents.items():
         assert renderer.render(html, tag, max_pages=40) == unpatched.render(html, tag, max_pages=40), name
 
@@ -153,7 +154,7 @@ def test_start_up_warms_the_renderer_with_a_real_summary_in_each_variant(monkeyp
     for tag, html in documents.items():
         assert f'lang="{tag}"' in html and "summary-print" in html
         text = pdftotext(renderer.render(html, tag, max_pages=state(app).settings.SUMMARY_MAX_PAGES))
-        amount = WARM_UP_ANSWERS["overdue_amount"]
+        amount = TYPICAL_ANSWERS["overdue_amount"]
         assert f"{int(amount):,}.00" in text  # the warm-up's own figures, printed as a reader's would be
         assert ("你的情况摘要" if tag == "zh-Hans" else "你的情況摘要") in text
 
@@ -164,7 +165,7 @@ def test_patches_refuse_another_weasyprint(app, monkeypatch) -> None:
         pdf_patches.install()
     with pytest.raises(RuntimeError, match=r"Pin WeasyPrint==70\.0"):
         make_renderer(app)
-    with pytest.raises(RuntimeError, match=r"Pin WeasyPrint==70\.0"):  # LIST_BODIES: every renderer patches
+    with pytest.raises(RuntimeError, match=r"Pin WeasyPrint==70\.0"):  # every renderer installs them, used or not
         make_renderer(app, fast_fonts=False)
 
 
@@ -186,10 +187,10 @@ def test_importing_webapp_pdf_has_no_side_effects() -> None:
     check = """
 import logging, pydyf
 from weasyprint.pdf import fonts
-import webapp.pdf, webapp.pdf_patches, webapp.pdf_fonts
+import webapp.pdf.render, webapp.pdf.patches, webapp.pdf.finisher
 progress = logging.getLogger("weasyprint.progress")
 assert progress.filters == [] and progress.propagate, (progress.filters, progress.propagate)
-assert webapp.pdf._malloc_trim is None and not webapp.pdf._set_up
+assert webapp.pdf.render._malloc_trim is None and not webapp.pdf.render._set_up
 assert fonts.Font.subset.__module__ == "weasyprint.pdf.fonts" and pydyf.PDF.write.__module__ == "pydyf"
 print("clean")
 """

@@ -1,5 +1,5 @@
 """The summary PDF's lists, tagged for screen readers: each item is LI > Lbl, LBody, with the item's content under
-its LBody and every element's parent pointing back up (pdf_patches.LIST_BODIES; the summary prints its markers
+its LBody and every element's parent pointing back up (webapp/pdf/finisher.py; the summary prints its markers
 inside the first line, where WeasyPrint alone would leave the content straight under the LI)."""
 
 import io
@@ -8,10 +8,9 @@ import pypdf
 import pytest
 from flask import Flask
 
-from benchmarks.common import TYPICAL_SITUATION
-from webapp import pdf_patches
+from webapp.pdf import finisher
 from webapp.state import state
-from webapp.summary import print_html
+from webapp.summary import TYPICAL_ANSWERS, print_html
 from webapp.variants import VARIANTS
 
 pytestmark = pytest.mark.slow
@@ -38,16 +37,9 @@ def list_items(data: bytes) -> list[pypdf.generic.DictionaryObject]:
     return found
 
 
-def render(app: Flask, code: str, patches: frozenset[str] | None = None) -> bytes:
-    renderer = state(app).pdf_renderer
-    html = print_html(app, {**TYPICAL_SITUATION, "variant": VARIANTS[code].tag})
-    saved = renderer.patches
-    if patches is not None:
-        renderer.patches = patches
-    try:
-        return renderer.render(html, VARIANTS[code].tag)
-    finally:
-        renderer.patches = saved
+def render(app: Flask, code: str) -> bytes:
+    html = print_html(app, {**TYPICAL_ANSWERS, "variant": VARIANTS[code].tag})
+    return state(app).pdf_renderer.render(html, VARIANTS[code].tag)
 
 
 @pytest.mark.parametrize("code", ["zh-hans", "zh-hant"])
@@ -66,10 +58,10 @@ def test_every_summary_list_item_has_its_label_and_body(app: Flask, code: str) -
                 assert resolve(kid["/P"]) == body
 
 
-def test_without_the_patch_the_content_sits_under_the_item(app: Flask) -> None:
-    """What the patch repairs: WeasyPrint's own tagging of the summary's inside markers."""
-    without = state(app).pdf_renderer.patches - {pdf_patches.LIST_BODIES}
-    items = list_items(render(app, "zh-hans", frozenset(without)))
+def test_without_the_finisher_the_content_sits_under_the_item(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the finisher repairs: WeasyPrint's own tagging of the summary's inside markers."""
+    monkeypatch.setattr(finisher, "wrap_list_bodies", lambda pdf: 0)  # each render's child is forked after this
+    items = list_items(render(app, "zh-hans"))
     bare = [i for i in items if kids(i) and kids(i)[0].get("/S") == "/Lbl" and len(kids(i)) > 1]
     assert bare
     assert all("/LBody" not in [kid.get("/S") for kid in kids(item)] for item in bare)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import positive_data_acceptance
 
 from webapp import create_app
-from webapp.situation.errors import from_validation_error
+from webapp.field_errors import from_validation_error
 from webapp.situation.model import Answers, Contact
 
 pytestmark = pytest.mark.slow

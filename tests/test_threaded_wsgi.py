@@ -1,11 +1,11 @@
-"""webapp.serving.ThreadedWsgi, driven with ASGI messages directly: the body is read whole before the app runs,
+"""webapp.wsgi.ThreadedWsgi, driven with ASGI messages directly: the body is read whole before the app runs,
 too slow a body is a 408 without the app, a declared oversize body is not read, a client that leaves is noticed."""
 
 import asyncio
 import threading
 from typing import Any
 
-from webapp.serving import CLIENT_GONE, ThreadedWsgi
+from webapp.wsgi import CLIENT_GONE, ThreadedWsgi
 
 SCOPE = {
     "type": "http",
@@ -69,7 +69,7 @@ def test_the_app_sees_the_whole_body_and_a_proper_environ() -> None:
     assert seen["body"] == b"abc" and seen["CONTENT_LENGTH"] == "3" and seen["CONTENT_TYPE"] == "text/plain"
     assert seen["PATH_INFO"] == "/x y" and seen["QUERY_STRING"] == "a=1" and seen["REMOTE_ADDR"] == "127.0.0.9"
     assert seen["HTTP_HOST"] == "example.org" and seen["HTTP_COOKIE"] == "a=1; b=2"
-    assert isinstance(seen[CLIENT_GONE], threading.Event)
+    assert isinstance(seen[CLIENT_GONE].__self__, threading.Event)
 
 
 def test_a_body_too_slow_is_a_408_and_the_app_never_runs() -> None:
@@ -85,8 +85,8 @@ def test_a_declared_oversize_body_is_not_read_and_a_client_that_leaves_is_notice
     seen: dict[str, Any] = {}
 
     def wsgi(environ, start_response):
-        environ[CLIENT_GONE].wait(5)  # the client disconnects while the app works
-        seen.update(length=environ["CONTENT_LENGTH"], gone=environ[CLIENT_GONE].is_set())
+        environ[CLIENT_GONE].__self__.wait(5)  # the client disconnects while the app works
+        seen.update(length=environ["CONTENT_LENGTH"], gone=environ[CLIENT_GONE]())
         start_response("413 Request Entity Too Large", [])
         return []
 

@@ -4,7 +4,8 @@ import pytest
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-from webapp.variants import HANS, HANT, negotiate
+from webapp.negotiation import negotiate
+from webapp.variants import HANS, HANT
 
 # Real Accept-Language headers, as browsers send them.
 TRADITIONAL_BROWSERS = [

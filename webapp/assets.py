@@ -13,11 +13,8 @@ import brotli
 from flask import Blueprint, Flask, abort, request, send_from_directory
 from werkzeug.wrappers import Response
 
-from webapp.state import state
-
 YEAR = 365 * 24 * 3600
 PRECOMPRESSED = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
-bp = Blueprint("assets", __name__)
 
 
 class Assets:
@@ -47,9 +44,7 @@ class Assets:
         return self._by_url_name.get(url_name)
 
 
-@bp.get("/assets/<path:url_name>")
-def asset(url_name: str) -> Response:
-    assets = state().assets
+def asset(assets: Assets, url_name: str) -> Response:
     name = assets.resolve(url_name)
     if name is None:
         abort(404)
@@ -69,5 +64,8 @@ def asset(url_name: str) -> Response:
 
 
 def init_app(app: Flask, assets: Assets) -> None:
+    """`/assets/...` serves this app's `assets` (a blueprint per app: the files are the app's own)."""
+    bp = Blueprint("assets", __name__)
+    bp.add_url_rule("/assets/<path:url_name>", "asset", lambda url_name: asset(assets, url_name))
     app.add_template_global(assets.url, "asset_url")
     app.register_blueprint(bp)

@@ -2,14 +2,11 @@
 
 from pathlib import Path
 
-import click
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 from babel.support import Translations
-from flask import Flask
 
 from webapp.conversion import Converter
-from webapp.state import state
 from webapp.variants import HANS, HANT, VARIANTS
 
 
@@ -63,20 +60,3 @@ def loaded(translations_dir: Path) -> CatalogStatus:
         v.locale: isinstance(Translations.load(str(translations_dir), [v.locale]), Translations)
         for v in VARIANTS.values()
     }
-
-
-def register_cli(app: Flask) -> None:
-    @app.cli.group("catalogs")
-    def catalogs() -> None:
-        """UI string catalogs."""
-
-    @catalogs.command("sync")
-    def sync() -> None:
-        """Write translations/zh_Hant from translations/zh_Hans."""
-        directory = state().settings.TRANSLATIONS_DIR
-        hans = read_catalog(po_path(directory, HANS.locale), HANS.locale)
-        target = po_path(directory, HANT.locale)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as f:
-            write_po(f, hant_from_hans(hans, state().converter), width=0)
-        click.echo(f"wrote {target}")

@@ -20,6 +20,8 @@ from markupsafe import Markup
 from mdit_py_plugins.attrs import attrs_block_plugin
 
 from webapp.conversion import Converter
+from webapp.situation.assess import guide_ref
+from webapp.situation.rules import Rules
 from webapp.sources import Source, SourceError, SourceRegistry, load_sources
 from webapp.variants import HANS, VARIANTS, Variant
 
@@ -304,3 +306,11 @@ def load_library(guides_dir: Path, converter: Converter, glossary_text: str) -> 
         raise ContentError(f"{guides_dir}: no guides found")
     _check_guide_links(guides, guides_dir)
     return Library(guides, registry, _load_situations(guides_dir, guides, converter))
+
+
+def check_step_links(rules: Rules, library: Library, data_dir: Path) -> None:
+    """Every next step that links to a guide names a guide and a section that exist."""
+    for step in rules.for_variant(HANS).actions:
+        ref = guide_ref(step.guide or None)
+        if ref is not None and library.missing(ref.slug, ref.section):
+            raise ContentError(f"{data_dir}: next step {step.id} links to {step.guide!r}: no such section")

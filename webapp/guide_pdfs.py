@@ -8,14 +8,12 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-import click
 import weasyprint
 from flask import Flask, render_template
 from flask_babel import force_locale, gettext
 
 from webapp.content import Guide
-from webapp.pdf import PdfRenderer
-from webapp.state import state
+from webapp.pdf.render import PdfRenderer
 from webapp.variants import VARIANTS, Variant
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -112,21 +110,3 @@ class GuidePdfs:
 def variant_css(app: Flask, families: dict[str, str]) -> dict[str, str]:
     with app.app_context():
         return {v.tag: page_label_css(v, families[v.tag]) for v in VARIANTS.values()}
-
-
-def register_cli(app: Flask) -> None:
-    @app.cli.group("pdf")
-    def pdf() -> None:
-        """Guide PDFs."""
-
-    @pdf.command("guide")
-    @click.argument("slug")
-    @click.option("--variant", "code", type=click.Choice(sorted(VARIANTS)), default="zh-hans")
-    @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
-    def write_guide(slug: str, code: str, output: Path) -> None:
-        """Render a guide's PDF and write it to a file."""
-        guide = state().library.get(slug, VARIANTS[code])
-        if guide is None:
-            raise click.BadParameter(f"no guide {slug!r}", param_hint="SLUG")
-        output.write_bytes(state().guide_pdfs.get(guide).data)
-        click.echo(f"wrote {output}")

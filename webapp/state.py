@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # types only: every module may read the state, so this one im
     from webapp.content import Library
     from webapp.conversion import Converter
     from webapp.guide_pdfs import GuidePdfs
-    from webapp.pdf_pool import PooledRenderer
+    from webapp.pdf.pool import PooledRenderer
     from webapp.settings import Settings
     from webapp.situation.rules import Rules
 

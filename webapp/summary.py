@@ -9,13 +9,13 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, render_template
+from flask import Flask, has_request_context, render_template, request
 from flask_babel import force_locale, gettext
 from pydantic import ValidationError
 
 from webapp import formatting
+from webapp.field_errors import FieldError, from_validation_error
 from webapp.situation.assess import Assessment, assess
-from webapp.situation.errors import FieldError, from_validation_error
 from webapp.situation.model import Answers, answers_from
 from webapp.situation.paragraphs import SummaryParagraphs, summary_paragraphs
 from webapp.sources import Source
@@ -120,16 +120,25 @@ def summary_print_html(answers: Answers, assessment: Assessment, **extra: object
     return _render("print/summary.html", answers, assessment, **extra)
 
 
+# The server's own check that the client is still connected, a callable in the WSGI environ (waitress's name).
+CLIENT_DISCONNECTED = "waitress.client_disconnected"
+
+
 def render_summary_pdf(answers: Answers, assessment: Assessment, **extra: object) -> bytes:
     app_state = state()
     html = summary_print_html(answers, assessment, **extra)
-    return app_state.pdf_renderer.render(html, answers.variant, max_pages=app_state.settings.SUMMARY_MAX_PAGES)
+    return app_state.pdf_renderer.render(
+        html,
+        answers.variant,
+        max_pages=app_state.settings.SUMMARY_MAX_PAGES,
+        cancelled=request.environ.get(CLIENT_DISCONNECTED) if has_request_context() else None,
+    )
 
 
-# A summary like a reader's (overdue, contacts called at night and at work, a rate to check, two logged contacts),
-# printed once per variant at start-up to warm the renderer: the sizes, weights and glyphs of a real summary are
-# loaded in the preloaded process, so no reader's render loads them. Not one of the tests' situations.
-WARM_UP_ANSWERS = {
+# The typical summary: a reader's (overdue, contacts called at night and at work, a rate above the cap, two logged
+# contacts). Printed once per variant at start-up to warm the renderer (the sizes, weights and glyphs of a real
+# summary are loaded before any reader's render), and the one typical situation of the tests and benchmarks.
+TYPICAL_ANSWERS = {
     "as_of": "2026-11-28",
     "due_date": "2026-09-15",
     "overdue_amount": "6800",
@@ -155,4 +164,4 @@ def print_html(app: Flask, data: Mapping[str, object]) -> str:
 
 def warm_up_documents(app: Flask) -> dict[str, str]:
     """The warm-up summary's print HTML in each variant, by language tag."""
-    return {v.tag: print_html(app, {**WARM_UP_ANSWERS, "variant": v.tag}) for v in VARIANTS.values()}
+    return {v.tag: print_html(app, {**TYPICAL_ANSWERS, "variant": v.tag}) for v in VARIANTS.values()}

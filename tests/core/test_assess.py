@@ -7,8 +7,7 @@ import pytest
 
 from tests.helpers import GUIDES_DIR
 from tests.situation_cases import AS_OF, CASES, Case, base
-from webapp import check_step_links
-from webapp.content import ContentError, Library
+from webapp.content import ContentError, Library, check_step_links
 from webapp.situation.assess import CONDITIONS, Assessment, assess, unknown_conditions
 from webapp.situation.model import answers_from
 from webapp.situation.rules import Rules

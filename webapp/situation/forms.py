@@ -9,11 +9,10 @@ number with no unit chosen is an error, never silently read as a percentage per 
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
-
-from werkzeug.datastructures import MultiDict
+from typing import Any, Literal, Protocol
 
 from webapp.situation.model import DEFAULT_PLATFORM, RATE_PLACES, canonical
 from webapp.variants import Variant
@@ -205,7 +204,17 @@ def annual_rate_text(text: str) -> str:
     return _YEAR_WORDS.sub("", _plain(text).replace("％", "%").removesuffix("%"))
 
 
-def parse(form: MultiDict[str, str], variant: Variant) -> FormInput:
+class FormData(Protocol):
+    """A posted form as the web framework hands it over (werkzeug's MultiDict is one): one value, or all of them."""
+
+    def get(self, key: str, default: str) -> str: ...
+
+    def getlist(self, key: str) -> list[str]: ...
+
+    def __iter__(self) -> Iterator[str]: ...
+
+
+def parse(form: FormData, variant: Variant) -> FormInput:
     values: dict[str, Any] = {name: form.get(name, "") for name in SCALARS}
     values["penalty_rate_unit"] = form.get("penalty_rate_unit", "")
     values["confirm_rate"] = form.get("confirm_rate", "")

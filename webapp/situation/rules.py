@@ -13,13 +13,16 @@ from typing import Any
 
 import yaml
 
-from webapp.content import ContentError
 from webapp.conversion import Converter
 from webapp.sources import Source
 from webapp.variants import VARIANTS, Variant
 
 DATA_FILES = ("lpr.yaml", "stages.yaml", "channels.yaml", "contact_rules.yaml", "actions.yaml", "summary.yaml")
 SourceLookup = Callable[[str, Variant], Source]
+
+
+class RulesError(ValueError):
+    """A data file in guides/data is malformed or cites a source that does not exist."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ def load_rules(data_dir: Path, lookup: SourceLookup, converter: Converter) -> Ru
         }
         for key, st in statements.items():
             if not st.sources:
-                raise ContentError(f"{data_dir / 'summary.yaml'}: statement {key!r} cites no source")
+                raise RulesError(f"{data_dir / 'summary.yaml'}: statement {key!r} cites no source")
         return VariantTexts(
             channels=channels,
             contacts=contacts,
@@ -156,7 +159,7 @@ def load_rules(data_dir: Path, lookup: SourceLookup, converter: Converter) -> Ru
                 try:
                     cited[source_id] = lookup(source_id, variant)
                 except KeyError:
-                    raise ContentError(f"{data_dir}: cites {source_id!r}, which no source has") from None
+                    raise RulesError(f"{data_dir}: cites {source_id!r}, which no source has") from None
             return cited[source_id]
 
         texts_by_variant[variant.code] = texts(variant, cite)
@@ -167,9 +170,9 @@ def load_rules(data_dir: Path, lookup: SourceLookup, converter: Converter) -> Ru
         LprRate(since=r["from"], percent=Decimal(r["percent"])) for r in sorted(lpr["rates"], key=lambda r: r["from"])
     )
     if not isinstance(summary["version"], date) or not isinstance(lpr["checked_through"], date):
-        raise ContentError(f"{data_dir}: version and checked_through must be ISO dates")
+        raise RulesError(f"{data_dir}: version and checked_through must be ISO dates")
     if lpr["checked_through"] < rates[-1].since:
-        raise ContentError(f"{data_dir / 'lpr.yaml'}: checked_through is before the last listed change")
+        raise RulesError(f"{data_dir / 'lpr.yaml'}: checked_through is before the last listed change")
     return Rules(
         version=summary["version"],
         lpr=rates,

@@ -6,10 +6,11 @@ from decimal import Decimal
 from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
+from webapp.negotiation import negotiate
 from webapp.situation.model import Answers
 from webapp.situation.openapi import openapi_document
 from webapp.summary import run_assessment, validate
-from webapp.variants import VARIANTS, negotiate
+from webapp.variants import VARIANTS
 from webapp.views.situation import no_store, pdf_response, render_pdf_or_refuse, too_long_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -5,7 +5,7 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from webapp.variants import current_variant
+from webapp.negotiation import current_variant
 
 
 def api_message(error: HTTPException) -> str:

@@ -17,9 +17,10 @@ from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.content import Library
-from webapp.pdf import PdfRefused
+from webapp.negotiation import negotiate
+from webapp.pdf.render import PdfRefused
 from webapp.state import state
-from webapp.variants import COOKIE, VARIANTS, Variant, negotiate
+from webapp.variants import COOKIE, VARIANTS, Variant
 
 bp = Blueprint("pages", __name__)
 

@@ -11,11 +11,11 @@ from flask_babel import force_locale
 from markupsafe import Markup
 from werkzeug.exceptions import ServiceUnavailable
 
+from webapp.field_errors import FieldError, field_error
 from webapp.formatting import nowrap
-from webapp.pdf import PdfBusy, PdfTooLong, PdfTooSlow
+from webapp.pdf.render import PdfBusy, PdfTooLong, PdfTooSlow
 from webapp.situation import forms
 from webapp.situation.assess import Assessment
-from webapp.situation.errors import FieldError, field_error
 from webapp.situation.model import DEFAULT_PLATFORM, Answers, Contact, LenderType
 from webapp.situation.paragraphs import Paragraph
 from webapp.state import state

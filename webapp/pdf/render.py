@@ -1,7 +1,7 @@
 """The one place that calls WeasyPrint.
 
 A `PdfRenderer` is made once per process: it sets up what it needs of the process (a filter on WeasyPrint's
-progress logger, glibc's malloc_trim, the WeasyPrint patches of pdf_patches.py; importing this module does none of
+progress logger, glibc's malloc_trim, the WeasyPrint patches of patches.py; importing this module does none of
 it), parses the print stylesheets and sets up the FontConfiguration once, is warmed up in the process itself
 (`warm_up`, so that everything forked from it starts warm), and then turns HTML strings into PDF bytes under
 these rules:
@@ -9,7 +9,8 @@ these rules:
 - Resources come only from the app's own static folder, through `BundledFilesFetcher`; file://, http(s) (loopback
   included) and large data: URLs are refused, so a document cannot read local files or reach any server.
 - No presentational hints, no attachments; the PDF is tagged (PDF/UA-1) and carries title, language and dates.
-- Embedded fonts are re-subset compactly (see pdf_fonts.py), in one HarfBuzz pass per face (pdf_patches.py).
+- The finisher (finisher.py) gives list items their LBody tags and re-subsets embedded fonts compactly, in one
+  HarfBuzz pass per face (patches.py).
 - A page limit and a time limit. WeasyPrint has no timeout of its own; it reports each step and each page it lays
   out to the `weasyprint.progress` logger, and a filter there stops the render (per thread) once the deadline
   passes or a page past the limit is started. The page count is checked again after `render()` and before
@@ -26,6 +27,7 @@ these rules:
 
 import contextlib
 import ctypes
+import functools
 import gc
 import hashlib
 import json
@@ -48,8 +50,7 @@ from weasyprint.logger import PROGRESS_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
-from webapp import pdf_patches
-from webapp.pdf_fonts import compact_fonts as compact_fonts_finisher
+from webapp.pdf import finisher, patches
 
 # Documents are rendered as if they lived here; `.invalid` can never resolve, so even a bug cannot make a request.
 BASE_URL = "https://app.invalid/"
@@ -71,6 +72,10 @@ class PdfTooSlow(PdfRefused):
 
 class PdfBusy(PdfRefused):
     """Every render slot stayed taken for the whole wait: the caller answers 503 and the reader retries."""
+
+
+class ClientGone(PdfBusy):
+    """The reader left while the request waited: nothing was rendered."""
 
 
 class BundledFilesFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
@@ -249,17 +254,17 @@ class PdfRenderer:
         fast_fonts: bool = True,
     ) -> None:
         _set_up_process()
-        pdf_patches.install()  # they act only in a session that names them: LIST_BODIES always, the rest if fast
+        patches.install()  # they act only in a session that names them
         # WeasyPrint patches used by this renderer's renders; SUBSET_ONCE makes fonts only the finisher can embed.
-        self.patches = (pdf_patches.ALL if fast_fonts else frozenset()) | {pdf_patches.LIST_BODIES}
+        self.patches = patches.ALL if fast_fonts else frozenset()
         if not compact_fonts:
-            self.patches -= {pdf_patches.SUBSET_ONCE}
+            self.patches -= {patches.SUBSET_ONCE}
         self.queue_timeout = queue_timeout
         self.isolate = isolate and hasattr(os, "fork")
         # A render child does not run Python's cyclic GC: ~15 ms of a summary's render, and everything the child
         # allocated goes when it exits anyway (measured: the same peak RSS for a 40-page guide either way).
         self.collect_in_child = False
-        self._finisher = compact_fonts_finisher if compact_fonts else None
+        self._finisher = functools.partial(finisher.finish, compact=compact_fonts)
         self.fetcher = BundledFilesFetcher(static_dir)
         self.font_config = FontConfiguration()
         self.max_pages = max_pages
@@ -274,12 +279,21 @@ class PdfRenderer:
         }
 
     def render(
-        self, html: str, variant_tag: str, *, max_pages: int | None = None, identifier: bytes | None = None
+        self,
+        html: str,
+        variant_tag: str,
+        *,
+        max_pages: int | None = None,
+        identifier: bytes | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> bytes:
-        """HTML -> PDF bytes, or PdfRefused. The same HTML gives the same bytes, in any process."""
+        """HTML -> PDF bytes, or PdfRefused. The same HTML gives the same bytes, in any process. `cancelled` says
+        whether the answer is still wanted (the client may have gone): checked before the render starts."""
         if not self._slots.acquire(timeout=self.queue_timeout):
             raise PdfBusy(f"no render slot within {self.queue_timeout} s")
         try:
+            if cancelled is not None and cancelled():
+                raise ClientGone("the client left before the render started")
             if self.isolate:
                 max_pages, identifier, stylesheets = self._prepare(html, variant_tag, max_pages, identifier)
                 return self._render_in_child(html, stylesheets, max_pages, identifier)
@@ -355,7 +369,7 @@ class PdfRenderer:
         return raw
 
     def _render(self, html: str, stylesheets: list[CSS], max_pages: int, identifier: bytes | None) -> bytes:
-        with _within(max_pages, self.time_limit), pdf_patches.session(self.patches):
+        with _within(max_pages, self.time_limit), patches.session(self.patches):
             document = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher).render(
                 font_config=self.font_config,
                 stylesheets=stylesheets,

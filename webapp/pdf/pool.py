@@ -16,8 +16,10 @@ Once started, in the serving process:
 - A render that overruns its time limit (plus a margin, for a render stuck in native code where the limits filter
   cannot run) is killed, and a fresh process takes its place.
 - At most `queue` requests wait for a render process, each at most `wait` seconds; any more, or a longer wait, is
-  PdfBusy at once (the views answer 503 with Retry-After). A request whose client has gone by the time a process
-  is free (the server sets `environ[CLIENT_GONE]`) is not rendered at all.
+  PdfBusy at once (the views answer 503 with Retry-After). A request whose `cancelled()` says yes by the time a
+  process is free (its client has gone) is not rendered at all.
+
+The pool knows nothing of the web: the caller passes `cancelled`, a callable (the server's own disconnect check).
 """
 
 import contextlib
@@ -33,13 +35,11 @@ import stat
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import has_request_context, request
-
-from webapp.pdf import PdfBusy, PdfRenderer, PdfTooSlow, fork_child, raise_for_outcome, run_reporting
-from webapp.serving import CLIENT_GONE
+from webapp.pdf.render import ClientGone, PdfBusy, PdfRenderer, PdfTooSlow, fork_child, raise_for_outcome, run_reporting
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +48,6 @@ log = logging.getLogger(__name__)
 # work got so little CPU that a typical summary overran its time limit. 5: a third of the share, not a tenth.
 NICENESS = 5
 _FRAME = struct.Struct(">II")  # header length, payload length
-
-
-class ClientGone(PdfBusy):
-    """The reader left while the request waited for a render process: nothing was rendered."""
 
 
 @dataclass
@@ -244,14 +240,19 @@ class PooledRenderer(PdfRenderer):
             os.waitpid(self._zygote_pid, 0)
 
     def render(
-        self, html: str, variant_tag: str, *, max_pages: int | None = None, identifier: bytes | None = None
+        self,
+        html: str,
+        variant_tag: str,
+        *,
+        max_pages: int | None = None,
+        identifier: bytes | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> bytes:
         if not self.started:
-            return super().render(html, variant_tag, max_pages=max_pages, identifier=identifier)
-        gone = request.environ.get(CLIENT_GONE) if has_request_context() else None
+            return super().render(html, variant_tag, max_pages=max_pages, identifier=identifier, cancelled=cancelled)
         process = self._acquire()
         try:
-            if gone is not None and gone.is_set():
+            if cancelled is not None and cancelled():
                 self.stats["client_gone"] += 1
                 log.info("PDF render pool: the client left while waiting; not rendered")
                 raise ClientGone("the client left before a render process was free")

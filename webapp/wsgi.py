@@ -4,12 +4,12 @@ gunicorn's `asgi` worker does all socket I/O in one event loop: a client that tr
 its reading of the answer costs a socket and a few kilobytes, never a thread. `ThreadedWsgi` is the ASGI app it
 serves: it reads the body (at most MAX_CONTENT_LENGTH bytes, within SERVER_BODY_TIMEOUT seconds), then runs the
 WSGI app in one of SERVER_THREADS threads, which only ever compute: the answer goes back to the loop whole and
-the loop writes it out at the client's pace. PDF renders run in the render pool's processes (pdf_pool.py); a
+the loop writes it out at the client's pace. PDF renders run in the render pool's processes (webapp/pdf/pool.py); a
 request waiting for one holds a thread, and the pool refuses more waiters than its short queue holds, so most
 threads are always free for pages.
 
 While a request is answered, the loop keeps listening to its connection: when the client goes, the event in
-`environ[CLIENT_GONE]` is set, and the render pool does not start a render nobody will read.
+`environ[CLIENT_GONE]()` says so, and the render pool does not start a render nobody will read.
 """
 
 import asyncio
@@ -37,7 +37,7 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 StartResponse = Callable[[str, list[tuple[str, str]], ExcInfo | None], Callable[[bytes], object]]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-CLIENT_GONE = "webapp.client_gone"  # environ key: a threading.Event, set once the client has disconnected
+CLIENT_GONE = "waitress.client_disconnected"  # environ key: a callable, true once the client has disconnected
 _TIMEOUT_BODY = b"The request body did not arrive in time.\n"
 
 
@@ -150,7 +150,7 @@ class ThreadedWsgi:
             "wsgi.multithread": True,
             "wsgi.multiprocess": self.multiprocess,
             "wsgi.run_once": False,
-            CLIENT_GONE: gone,
+            CLIENT_GONE: gone.is_set,
         }
         declared = _header(scope, b"content-length")
         # The body was read whole: its length is known even when the client sent it in chunks. A declared length
@@ -260,6 +260,6 @@ def wrap(app: Flask) -> ThreadedWsgi:
 
 def create_server() -> ThreadedWsgi:
     """gunicorn's entry point (gunicorn.conf.py names it): the app, made once in the master, served by workers."""
-    from webapp import create_app
+    from webapp.app import create_app
 
     return wrap(create_app())

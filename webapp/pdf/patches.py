@@ -1,15 +1,14 @@
-"""Faster PDF output for WeasyPrint 70.0 (with pydyf 0.13.0): three patches of private functions, and a fourth that
-completes the tagging of lists.
+"""Faster PDF output for WeasyPrint 70.0 (with pydyf 0.13.0): three patches of private functions, each written
+as an upstream proposal (docs/decisions/, "PDF patches") and each keeping the PDF bytes exactly as they are
+without it (tests/test_pdf_speed.py compares).
 
-The three speed patches (ALL) keep the PDF bytes exactly as they are without them (tests/test_pdf_speed.py
-compares); LIST_BODIES changes only the tags of list items with inside markers (tests/test_pdf_tags.py). All are
-applied by `install()`, which a `PdfRenderer` calls when it is made (nothing happens on import), after checking
-both versions, and each acts only inside a `session()` that names it, so any other WeasyPrint use in the process
-gets WeasyPrint's own behaviour.
+They are applied by `install()`, which a `PdfRenderer` calls when it is made (nothing happens on import), after
+checking both versions (`check_version()`, also called at start-up), and each acts only inside a `session()` that
+names it, so any other WeasyPrint use in the process gets WeasyPrint's own behaviour.
 
 - `SUBSET_ONCE`: WeasyPrint subsets each face with HarfBuzz twice (RETAIN_GIDS, then cut after the last glyph used),
   and for a CID-keyed CFF font (Noto Sans CJK) our finisher then subsets that result a third time, compactly
-  (pdf_fonts.py), throwing the first two away. With this patch, when the finisher will run, the compact subset is
+  (finisher.py), throwing the first two away. With this patch, when the finisher will run, the compact subset is
   made once, straight from the original font file, and handed to the finisher, which only has to check it and
   embed its CFF. The PDF's CIDs are the glyph IDs Pango shaped with; the result is used only if its charset names
   every kept glyph `cid<N>` for exactly those IDs (the same check the finisher makes), so a font whose CIDs are not
@@ -21,13 +20,6 @@ gets WeasyPrint's own behaviour.
   then serializes them all again to hash them for the file identifier. With this patch, while a PDF is written,
   each object's serialization is kept (with the object, so no id is reused) and the hash reads the same bytes
   back. Nothing changes an object during `write`, so the bytes are the same.
-- `LIST_BODIES` (tagging, not speed; every renderer uses it): WeasyPrint tags an item whose marker sits inside its
-  first line (`list-style-position: inside`, as the summary prints its lists) as LI > Lbl, then the item's content
-  straight under the LI; with an outside marker it is LI > Lbl, LBody > content. With this patch, after
-  `add_tags` has built the tree, each LI whose first child is its Lbl and whose other children are all structure
-  elements gets an LBody holding those children, so screen readers meet the same structure either way. Marked
-  content and annotations keep their parents (only structure elements move, and an MCID or annotation directly
-  under the LI leaves the item as it was). A document without inside markers is unchanged, byte for byte.
 
 The original font is read by uharfbuzz (the same HarfBuzz the finisher uses, so the same bytes): only the tables
 a CFF subset needs, read once per process into one `hb.Face` per file and index (~15 MB for each distinct CFF
@@ -47,9 +39,7 @@ SUPPORTED_PYDYF_VERSION = "0.13.0"
 SUBSET_ONCE = "subset_once"
 ZERO_COPY = "zero_copy"
 WRITE_ONCE = "write_once"
-LIST_BODIES = "list_bodies"
-ALL = frozenset({SUBSET_ONCE, ZERO_COPY, WRITE_ONCE})  # the speed patches; LIST_BODIES is asked for on its own
-KNOWN = ALL | {LIST_BODIES}
+ALL = frozenset({SUBSET_ONCE, ZERO_COPY, WRITE_ONCE})
 
 
 @dataclass(frozen=True)
@@ -93,11 +83,11 @@ def _active(patch: str) -> bool:
 @contextmanager
 def session(patches: Collection[str]) -> Iterator[Session]:
     """The patches named act in this thread until the block ends (one render, write_pdf and finisher included)."""
-    unknown = set(patches) - KNOWN
+    unknown = set(patches) - ALL
     if unknown:
         raise ValueError(f"unknown WeasyPrint patches: {sorted(unknown)}")
     if patches and not _originals:
-        raise RuntimeError("pdf_patches.install() must be called before a session uses its patches")
+        raise RuntimeError("patches.install() must be called before a session uses its patches")
     previous = current()
     _local.session = Session(frozenset(patches))
     try:
@@ -116,7 +106,7 @@ def check_version() -> None:
     ):
         if installed != supported:
             raise RuntimeError(
-                f"webapp/pdf_patches.py patches private functions of {name} {supported}, but {name} {installed} "
+                f"webapp/pdf/patches.py patches private functions of {name} {supported}, but {name} {installed} "
                 f"is installed. Pin {name}=={supported} (pyproject.toml), or re-check each patched function "
                 "against the new version, run tests/test_pdf_speed.py, and update the supported version there."
             )
@@ -129,18 +119,15 @@ def install() -> None:
         if _originals:
             return
         import pydyf
-        import weasyprint.pdf
         from weasyprint.pdf import fonts
 
         _originals.update(
-            add_tags=weasyprint.pdf.add_tags,
             init=fonts.Font.__init__,
             subset=fonts.Font.subset,
             get_hb_object_data=fonts.get_hb_object_data,
             write=pydyf.PDF.write,
             data={cls: cls.__dict__["data"] for cls in _serialized_classes()},
         )
-        weasyprint.pdf.add_tags = _add_tags
         fonts.Font.__init__ = _font_init
         fonts.Font.subset = _font_subset
         fonts.Font.file_content = property(_get_file_content, _set_file_content)
@@ -155,10 +142,8 @@ def uninstall() -> None:
     with _install_lock:
         if not _originals:
             return
-        import weasyprint.pdf
         from weasyprint.pdf import fonts
 
-        weasyprint.pdf.add_tags = _originals["add_tags"]
         fonts.Font.__init__ = _originals["init"]
         fonts.Font.subset = _originals["subset"]
         del fonts.Font.file_content
@@ -169,47 +154,6 @@ def uninstall() -> None:
         for cls, data in _originals["data"].items():
             cls.data = data
         _originals.clear()
-
-
-# LIST_BODIES
-def _add_tags(pdf: Any, *args: Any, **kwargs: Any) -> None:
-    """weasyprint.pdf.add_tags (70.0), then an LBody for each list item tagged without one (see the docstring)."""
-    _originals["add_tags"](pdf, *args, **kwargs)
-    if _active(LIST_BODIES):
-        wrap_list_bodies(pdf)
-
-
-def wrap_list_bodies(pdf: Any) -> int:
-    """Give each LI tagged as Lbl + structure elements an LBody holding the elements; returns how many it gave."""
-    import pydyf
-
-    elements = {obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)}
-    wrapped = 0
-    for item in [obj for obj in elements.values() if obj.get("S") == "/LI"]:
-        kids = [elements.get(reference) for reference in item["K"]]
-        if (
-            len(kids) < 2
-            or kids[0] is None
-            or kids[0].get("S") != "/Lbl"
-            or any(kid is None or "S" not in kid or kid["S"] in ("/Lbl", "/LBody") for kid in kids[1:])
-        ):
-            continue
-        body = pydyf.Dictionary(
-            {
-                "Type": "/StructElem",
-                "S": "/LBody",
-                "K": pydyf.Array(item["K"][1:]),
-                "Pg": item["Pg"],
-                "P": item.reference,
-            }
-        )
-        pdf.add_object(body)
-        for kid in kids[1:]:
-            assert kid is not None  # checked above
-            kid["P"] = body.reference
-        item["K"] = pydyf.Array([item["K"][0], body.reference])
-        wrapped += 1
-    return wrapped
 
 
 # WRITE_ONCE
@@ -307,7 +251,7 @@ def _may_subset_once(font: Any, to_unicode: dict[int, str]) -> bool:
 
 
 def _subset_once(font: Any, cids: frozenset[int]) -> Compacted | None:
-    from webapp.pdf_fonts import compact_subset_of_face
+    from webapp.pdf.cff import compact_subset_of_face
 
     face = _face(font._wp_file, font.index)
     if face is None or face.glyph_count != font.glyph_count:

@@ -17,8 +17,9 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, has_app_context, render_template, url_for
 from flask_babel import force_locale, gettext
 
+from webapp.negotiation import current_variant
 from webapp.state import state
-from webapp.variants import VARIANTS, Variant, current_variant
+from webapp.variants import VARIANTS, Variant
 
 bp = Blueprint("pwa", __name__)
 
