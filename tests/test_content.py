@@ -275,6 +275,96 @@ KEY_FACTS = {
     "help: 110 for danger": ("help", "emergency", ["110"]),
     "help: 12348 free basic legal services": ("help", "legal-aid", ["12348", "免费", "法律援助"]),
     "help: 12356 psychological help line": ("help", "mental-health", ["12356", "心理援助"]),
+    # review of 2026-12-03 (issue #21)
+    "court-papers: appeal within 15 days of a judgment, 10 of a ruling, through the original court": (
+        "court-papers",
+        "judgment",
+        ["15日内", "10日内", "缺席判决", "原审法院", "民事诉讼法第173条", "6个月"],
+    ),
+    "court-papers: a payment order cannot be appealed; the objection is the only remedy": (
+        "court-papers",
+        "payment-order",
+        ["没有上诉", "民诉法解释第378条", "收到那天不算"],
+    ),
+    "court-papers: posting before the deadline counts; a partial objection leaves the rest in force": (
+        "court-papers",
+        "objection",
+        ["寄出", "民事诉讼法第85条", "其他各项照样有效", "民诉法解释第432条", "终结督促程序"],
+    ),
+    "court-papers: answer within 15 days": ("court-papers", "summons", ["15日内交答辩状", "民事诉讼法第128条"]),
+    "court-papers: mediation failing is not automatic filing": (
+        "court-papers",
+        "pre-suit-mediation",
+        ["由当事人选择", "在线调解规则第21条"],
+    ),
+    "court-papers: an award is final; set aside or refuse enforcement; new law's periods unchecked": (
+        "court-papers",
+        "arbitration-award",
+        ["一裁终局", "第一次开庭前", "6个月内", "不予执行", "还没有核对"],
+    ),
+    "court-papers: limitation must be raised by the debtor": ("court-papers", "limitation", ["民法典第193条"]),
+    "after-judgment: wages, accounts and e-wallets can be frozen": (
+        "after-judgment",
+        "frozen",
+        ["工资", "支付宝", "微信", "民事诉讼法第253条", "民事诉讼法第254条"],
+    ),
+    "after-judgment: the court must leave living necessities": (
+        "after-judgment",
+        "living-costs",
+        ["生活必需费用", "所扶养家属", "最低生活保障"],
+    ),
+    "after-judgment: a written enforcement objection, reviewed in 15 days": (
+        "after-judgment",
+        "what-to-do-when-frozen",
+        ["书面", "执行异议", "15日内", "民事诉讼法第236条"],
+    ),
+    "after-judgment: enforcement is applied for, within 2 years": (
+        "after-judgment",
+        "what-is-enforcement",
+        ["申请执行", "2年", "民事诉讼法第247条", "民事诉讼法第250条"],
+    ),
+    "after-judgment: 恶意透支 caveat for credit cards": (
+        "after-judgment",
+        "credit-card",
+        ["恶意透支", "两次有效催收", "三个月", "5万元", "改换联系方式", "不能只凭没按时还款"],
+    ),
+    "after-judgment: lifting a consumption ban on security is may, on payment shall": (
+        "after-judgment",
+        "daily-needs",
+        ["**可以**解除", "**应当**及时解除"],
+    ),
+    "58: limitation must be pleaded; credit-card caveat": (
+        FIRST_GUIDE,
+        "lawsuit",
+        ["民法典第193条", "恶意透支", "after-judgment#credit-card"],
+    ),
+    "58: family members do not owe the debt; a spouse only in limited cases": (
+        FIRST_GUIDE,
+        "family-liability",
+        ["民法典第465条", "民法典第1064条", "日常生活需要", "担保"],
+    ),
+    "58: 砍头息: one owes what one actually received": (FIRST_GUIDE, "upfront-deduction", ["实际拿到", "民法典第670条"]),
+    "58: personal bankruptcy only as far as confirmed": (
+        FIRST_GUIDE,
+        "bankruptcy",
+        ["深圳", "草案", "还没有读到"],
+    ),
+    "credit-report: dispute with the bureau or the lender; the three outcomes; a suit": (
+        "credit-report",
+        "dispute",
+        ["信息的机构", "取消异议标注", "仍不能确认", "起诉"],
+    ),
+    "credit-report: a statement on a correct record": ("credit-report", "statement", ["作出说明", "记载"]),
+    "scams: the paid agent is the scam, not the instalment plan": (
+        "scams",
+        "anti-collection",
+        ["收费的中介", "自己向发卡银行申请", "民法典第543、678条"],
+    ),
+    "help: legal aid for representation is limited to listed matters": (
+        "help",
+        "legal-aid",
+        ["法律援助法第23条", "法律援助法第31条"],
+    ),
 }
 
 
@@ -577,3 +667,24 @@ def test_raw_html_in_content_is_escaped_not_rendered(tmp_path: Path) -> None:
     guide = load(root).all(HANS)[0]
     assert "<script>" not in guide.html
     assert "&lt;script&gt;" in guide.html
+
+
+# What the reader does now: each guide opens with concrete steps; the help guide opens with the crisis lines.
+@pytest.mark.parametrize("slug", [g for g in GUIDES if g != "help"])
+def test_each_guide_opens_with_what_to_do_now_in_steps(slug: str) -> None:
+    first = re.search(r"\{#([a-z0-9-]+)\}\n## (.+)", body(slug))
+    assert first and first.group(1) == "key-points" and "现在先做什么" in first.group(2)
+    assert "\n1. " in section(slug, "key-points")
+
+
+def test_help_opens_with_the_crisis_lines_12356_and_110() -> None:
+    first = re.search(r"\{#([a-z0-9-]+)\}\n## (.+)", body("help"))
+    assert first and first.group(1) == "crisis"
+    crisis = section("help", "crisis")
+    assert "12356" in first.group(2) and "110" in first.group(2)
+    assert crisis.index("12356") < crisis.index("110") < crisis.index("信任的人")
+
+
+def test_the_crisis_situation_lands_on_the_crisis_section() -> None:
+    entry = next(e for e in SITUATIONS if "撑不住" in e["question"])
+    assert (entry["guide"], entry["section"]) == ("help", "crisis")
