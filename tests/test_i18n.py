@@ -89,4 +89,4 @@ def test_dates_are_formatted_in_the_variants_locale(app, code: str) -> None:
 
 
 def test_guide_date_is_shown_through_babel(client) -> None:
-    assert "最後核對：2026年11月29日" in client.get(f"/zh-hant/guides/{GUIDE_SLUG}").text
+    assert "最後核對：2026年12月3日" in client.get(f"/zh-hant/guides/{GUIDE_SLUG}").text

@@ -90,7 +90,7 @@ def test_guide_shows_sources_and_not_legal_advice_line(client) -> None:
     assert "依据法律或规章的条文核对。" in html
     assert "依据官方公告或新闻报道核对，尚未对照原文。" in html
     assert "核对于2026年11月" in html  # the date each source was checked
-    assert "不是法律意见。最后核对于2026年11月29日" in html
+    assert "不是法律意见。最后核对于2026年12月3日" in html
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,7 @@ def test_running_header_carries_the_guide_title(app, guide_pdfs) -> None:
 
 def test_table_of_contents_shows_page_numbers(guide_pdfs) -> None:
     toc = pdftotext(guide_pdfs["zh-hans"], "-f", "2", "-l", "2", "-layout")
-    assert re.search(r"先说最重要的几件事\s*\.{5,}\s*3\b", toc)
+    assert re.search(r"现在先做什么？\s*\.{5,}\s*3\b", toc)
     assert re.search(r"来源\s*\.{5,}\s*\d+", toc)
 
 
@@ -86,7 +86,7 @@ def test_cover_says_what_it_is_for_whom_and_as_of_when(app, guide_pdfs) -> None:
     guide = state(app).library.get(GUIDE_SLUG, VARIANTS["zh-hant"])
     assert squash(guide.title) in cover and squash(guide.description) in cover
     assert "寫給" + squash(guide.audience) in cover
-    assert "內容核對日期2026年11月29日" in cover and "繁體中文" in cover
+    assert "內容核對日期2026年12月3日" in cover and "繁體中文" in cover
     assert "不是法律意見" in cover
     assert guide.version[:8] not in cover and not re.search(r"[0-9a-f]{8}", cover)  # no hex version
 
@@ -155,7 +155,7 @@ def test_guide_pdf_is_served_with_etag_last_modified_and_a_neutral_chinese_filen
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["ETag"]
-    assert response.headers["Last-Modified"] == "Sat, 28 Nov 2026 16:00:00 GMT"  # 2026-11-29 in Shanghai
+    assert response.headers["Last-Modified"] == "Wed, 02 Dec 2026 16:00:00 GMT"  # 2026-12-03 in Shanghai
     assert "no-cache" in response.headers["Cache-Control"]
     disposition = response.headers["Content-Disposition"]
     assert 'filename="guide-1.pdf"' in disposition  # the first guide of the library; no slug, no platform

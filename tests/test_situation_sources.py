@@ -82,10 +82,6 @@ CATALOG_LABELS = {
     "This guide is general information, not legal advice. It was last reviewed on %(date)s; laws and platform "
     "practices change.",
     "One row for each call, message or visit. It is printed as a table you can show to a regulator or a lawyer.",
-    # The home page's introduction (home.html, not part of the summary) does state law unsourced: reported to its
-    # owner to move into content with a source; listed here so this test guards everything else.
-    "Being overdue is a debt problem, not a crime. Collectors may contact you, but the law sets limits. Here is what "
-    "happens next and what you can do, step by step.",
 }
 
 
