@@ -17,8 +17,10 @@ if TYPE_CHECKING:
 def app() -> Iterator["Flask"]:
     from webapp import create_app
 
-    # Rate limits off: the suite posts far faster than any reader; tests/test_hardening.py turns them on.
-    yield create_app({"TESTING": True, "RATELIMIT_ENABLED": False})
+    # Rate limits off: the suite posts far faster than any reader; tests/test_hardening.py turns them on. Guide PDFs
+    # render when a test first asks for one (as they do with PDF_PRERENDER off), not all twelve in every worker;
+    # tests/test_pdf_speed.py and tests/test_serving.py start apps that prerender and warm up.
+    yield create_app({"TESTING": True, "RATELIMIT_ENABLED": False, "PDF_PRERENDER": False})
 
 
 @pytest.fixture

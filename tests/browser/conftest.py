@@ -69,11 +69,17 @@ def guides_dir(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def browser_app() -> Flask:
+    """One app for the browser tests (what a test changes lives in its own browser profile, not in the app); a
+    test that deploys a new version builds its own (tests/browser/test_pwa.py)."""
+    return create_app({"PDF_PRERENDER": False, "PDF_WARM_UP": False, "RATELIMIT_ENABLED": False})
+
+
 @pytest.fixture
-def server(guides_dir: Path) -> Iterator[LiveServer]:
-    live = LiveServer(
-        create_app({"PDF_PRERENDER": False, "PDF_WARM_UP": False, "GUIDES_DIR": guides_dir, "RATELIMIT_ENABLED": False})
-    )
+def server(browser_app: Flask) -> Iterator[LiveServer]:
+    """A server of its own per test, so cutting the network in one test never reaches another."""
+    live = LiveServer(browser_app)
     yield live
     live.close()
 
