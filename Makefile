@@ -22,7 +22,7 @@ test: system-deps-test $(STAMPS)/venv catalogs lint typecheck
 lint: $(STAMPS)/venv
 	$(BIN)/ruff check --quiet .
 	$(BIN)/ruff format --check --quiet .
-	$(BIN)/lint-imports --no-cache
+	@out=$$($(BIN)/lint-imports --no-cache --no-logo 2>&1) && echo "import-linter: $$(echo "$$out" | grep '^Contracts:')" || { echo "$$out"; exit 1; }
 
 # Settings in pyproject.toml [tool.mypy].
 typecheck: $(STAMPS)/venv

@@ -343,7 +343,11 @@ KEY_FACTS = {
         "family-liability",
         ["民法典第465条", "民法典第1064条", "日常生活需要", "担保"],
     ),
-    "58: 砍头息: one owes what one actually received": (FIRST_GUIDE, "upfront-deduction", ["实际拿到", "民法典第670条"]),
+    "58: 砍头息: one owes what one actually received": (
+        FIRST_GUIDE,
+        "upfront-deduction",
+        ["实际拿到", "民法典第670条"],
+    ),
     "58: personal bankruptcy only as far as confirmed": (
         FIRST_GUIDE,
         "bankruptcy",
