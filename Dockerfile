@@ -3,23 +3,14 @@
 #   docker run -p 8000:8000 --read-only --tmpfs /tmp yuqi-guide
 # It writes only to /tmp (TMPDIR; XDG_CACHE_HOME lies under it) and /dev/shm (gunicorn's worker heartbeats).
 
-# --- build: a virtualenv with the runtime lock only (hashes checked), its hot modules compiled, the app as a wheel,
-# the compiled catalogs ---
+# --- build: a virtualenv with the runtime lock only (hashes checked, plain wheels), the app as a wheel, the compiled
+# catalogs ---
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-# A C compiler and Python's headers (this stage only) for the compiled modules; Pango and the fonts so that the
-# build can render with what it compiled (its profile-guided training). The official image has its Python's headers;
-# a Debian python3 base needs python3-dev.
-RUN apt-get update \
- && headers=$(python -c 'import os, sysconfig; print(os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))') \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      gcc libc6-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk \
-      $([ "$headers" = True ] || echo python3-dev) \
- && rm -rf /var/lib/apt/lists/*
 COPY requirements/runtime.txt requirements/build.txt ./requirements/
 # /venv gets no pip or setuptools of its own: pip from /build installs into it (--python). /build holds the build
-# backend and Cython (hashed too) and stays behind in this stage.
+# backend (hashed too) and stays behind in this stage.
 RUN python -m venv --without-pip /venv \
  && python -m venv /build \
  && /build/bin/pip install --require-hashes -r requirements/build.txt \
@@ -30,15 +21,10 @@ RUN /build/bin/pip wheel --no-deps --no-build-isolation --wheel-dir /wheels . \
  && /build/bin/pip --python /venv/bin/python install --no-deps /wheels/*.whl
 COPY translations ./translations
 RUN /venv/bin/pybabel compile -d translations
-# WeasyPrint's hot modules compiled in place in /venv (see the script): the same PDFs in less time. Its
-# profile-guided build renders the app's summaries here, in /src, with the guides and catalogs beside it.
-COPY guides ./guides
-COPY scripts/compile_hot_modules.py ./scripts/
-RUN /build/bin/python scripts/compile_hot_modules.py --target-python /venv/bin/python
 
 # --- run: the system libraries WeasyPrint needs, the two font faces the PDFs embed, the app; no build tools -------
 FROM python:3.11-slim-bookworm
-# Fonts: the app embeds only Noto Sans CJK Regular and Bold (webapp/fonts.py finds them through fontconfig), so dpkg
+# Fonts: the app embeds only Noto Sans CJK Regular and Bold (webapp/pdf/fonts.py finds them through fontconfig), so dpkg
 # leaves out Noto Serif CJK (53 MB) and DejaVu (fontconfig's dependency). The font cache is built here, for the
 # read-only root at run time. fontconfig trusts a cache only while its font directory's mtime matches to the
 # nanosecond, and image layers keep whole seconds: so the directories' mtimes are truncated first.

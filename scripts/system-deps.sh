@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages this project needs, only those that are missing.
 # Usage: scripts/system-deps.sh run|test
-#   run:  what serving needs (Pango, HarfBuzz subsetting, fontconfig, Noto CJK fonts, python3-venv), and a C compiler
-#         with Python's headers to compile WeasyPrint's hot modules (scripts/compile_hot_modules.py)
+#   run:  what serving needs (Pango, HarfBuzz subsetting, fontconfig, Noto CJK fonts, python3-venv); the Python
+#         packages are plain wheels from the hashed locks, so no compiler is needed
 #   test: run + Chromium for browser tests, poppler-utils for reading PDFs back, redis-server for shared limits
 set -euo pipefail
 
-run_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk gcc libc6-dev)
+run_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk)
 test_pkgs=(chromium poppler-utils redis-server)
 
 case "${1:-run}" in
@@ -21,11 +21,6 @@ python="${PYTHON:-python3}"
 # python3 -m venv needs ensurepip, which Debian ships separately.
 if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
   wanted+=(python3-venv)
-fi
-
-# Python.h for the python3 the venv is made from (Debian's needs python3-dev; a python built from source has its own).
-if ! "$python" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
-  wanted+=(python3-dev)
 fi
 
 missing=()
