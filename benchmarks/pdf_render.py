@@ -274,7 +274,8 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
-    from webapp import PDF_FONT_FAMILIES, create_app
+    from webapp import create_app
+    from webapp.pdf.fonts import PDF_FONT_FAMILIES
     from webapp.guide_pdfs import variant_css
     from webapp.variants import HANS
 
