@@ -1,25 +1,16 @@
-# 逾期应对指南: a small Debian image running gunicorn as an unprivileged user, able to run on a read-only root.
+# 逾期应对指南: a small Debian image running the app's own server (waitress, webapp/wsgi.py) as an unprivileged user,
+# able to run on a read-only root.
 #   docker build -t yuqi-guide .
 #   docker run -p 8000:8000 --read-only --tmpfs /tmp yuqi-guide
-# It writes only to /tmp (TMPDIR; XDG_CACHE_HOME lies under it) and /dev/shm (gunicorn's worker heartbeats).
+# It writes nothing; TMPDIR (/tmp, with XDG_CACHE_HOME under it) is there for libraries that might.
 
-# --- build: a virtualenv with the runtime lock only (hashes checked), its hot modules compiled, the app as a wheel,
-# the compiled catalogs ---
+# --- build: a virtualenv with the runtime lock only (hashes checked), the app as a wheel, the compiled catalogs ----
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-# A C compiler and Python's headers (this stage only) for the compiled modules; Pango and the fonts so that the
-# build can render with what it compiled (its profile-guided training). The official image has its Python's headers;
-# a Debian python3 base needs python3-dev.
-RUN apt-get update \
- && headers=$(python -c 'import os, sysconfig; print(os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))') \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      gcc libc6-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk \
-      $([ "$headers" = True ] || echo python3-dev) \
- && rm -rf /var/lib/apt/lists/*
 COPY requirements/runtime.txt requirements/build.txt ./requirements/
 # /venv gets no pip or setuptools of its own: pip from /build installs into it (--python). /build holds the build
-# backend and Cython (hashed too) and stays behind in this stage.
+# backend (hashed too) and stays behind in this stage. Plain locked wheels: nothing is compiled.
 RUN python -m venv --without-pip /venv \
  && python -m venv /build \
  && /build/bin/pip install --require-hashes -r requirements/build.txt \
@@ -30,11 +21,6 @@ RUN /build/bin/pip wheel --no-deps --no-build-isolation --wheel-dir /wheels . \
  && /build/bin/pip --python /venv/bin/python install --no-deps /wheels/*.whl
 COPY translations ./translations
 RUN /venv/bin/pybabel compile -d translations
-# WeasyPrint's hot modules compiled in place in /venv (see the script): the same PDFs in less time. Its
-# profile-guided build renders the app's summaries here, in /src, with the guides and catalogs beside it.
-COPY guides ./guides
-COPY scripts/compile_hot_modules.py ./scripts/
-RUN /build/bin/python scripts/compile_hot_modules.py --target-python /venv/bin/python
 
 # --- run: the system libraries WeasyPrint needs, the two font faces the PDFs embed, the app; no build tools -------
 FROM python:3.11-slim-bookworm
@@ -58,7 +44,6 @@ COPY --from=build /venv /venv
 WORKDIR /app
 COPY guides ./guides
 COPY --from=build /src/translations ./translations
-COPY gunicorn.conf.py ./
 ENV PATH=/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -72,4 +57,4 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
   CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"]
-ENTRYPOINT ["gunicorn", "--config", "/app/gunicorn.conf.py"]
+ENTRYPOINT ["python", "-m", "webapp.wsgi"]
