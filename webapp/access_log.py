@@ -37,7 +37,8 @@ class EscapingFormatter(logging.Formatter):
     """A formatter whose messages are escaped (tracebacks, which requests do not write, are left as they are)."""
 
     def formatMessage(self, record: logging.LogRecord) -> str:  # logging's own name
-        record.message = escape_for_log(record.message)
+        if not getattr(record, "escaped", False):
+            record.message = escape_for_log(record.message)
         return super().formatMessage(record)
 
 
@@ -49,7 +50,7 @@ def line(method: str, path: str, status: int, size: int | None, seconds: float) 
 
 
 def write(method: str, path: str, status: int, size: int | None, seconds: float) -> None:
-    log.info("%s", line(method, path, status, size, seconds))
+    log.info("%s", line(method, path, status, size, seconds), extra={"escaped": True})
 
 
 def init_app(app: Flask) -> None:
