@@ -60,7 +60,7 @@ def client_key() -> str:
 
 
 class SharedMemoryStorage(Storage):
-    """Fixed-window counters in memory shared by the processes forked after it was made (gunicorn's workers).
+    """Fixed-window counters in memory shared by the processes forked after it was made.
 
     A table of SLOTS slots (key digest, window end, count) in a shared anonymous file, probed linearly from the
     key's hash. A POSIX record lock on that file orders the processes (the kernel drops it if its holder dies); a
