@@ -1,16 +1,16 @@
-# 逾期应对指南: a small Debian image running gunicorn as an unprivileged user, able to run on a read-only root.
+# 逾期应对指南: a small Debian image running the app's own server (waitress, webapp/wsgi.py) as an unprivileged user,
+# able to run on a read-only root.
 #   docker build -t yuqi-guide .
 #   docker run -p 8000:8000 --read-only --tmpfs /tmp yuqi-guide
-# It writes only to /tmp (TMPDIR; XDG_CACHE_HOME lies under it) and /dev/shm (gunicorn's worker heartbeats).
+# It writes nothing; TMPDIR (/tmp, with XDG_CACHE_HOME under it) is there for libraries that might.
 
-# --- build: a virtualenv with the runtime lock only (hashes checked, plain wheels), the app as a wheel, the compiled
-# catalogs ---
+# --- build: a virtualenv with the runtime lock only (hashes checked), the app as a wheel, the compiled catalogs ----
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 COPY requirements/runtime.txt requirements/build.txt ./requirements/
 # /venv gets no pip or setuptools of its own: pip from /build installs into it (--python). /build holds the build
-# backend (hashed too) and stays behind in this stage.
+# backend (hashed too) and stays behind in this stage. Plain locked wheels: nothing is compiled.
 RUN python -m venv --without-pip /venv \
  && python -m venv /build \
  && /build/bin/pip install --require-hashes -r requirements/build.txt \
@@ -24,7 +24,7 @@ RUN /venv/bin/pybabel compile -d translations
 
 # --- run: the system libraries WeasyPrint needs, the two font faces the PDFs embed, the app; no build tools -------
 FROM python:3.11-slim-bookworm
-# Fonts: the app embeds only Noto Sans CJK Regular and Bold (webapp/pdf/fonts.py finds them through fontconfig), so dpkg
+# Fonts: the app embeds only Noto Sans CJK Regular and Bold (webapp/fonts.py finds them through fontconfig), so dpkg
 # leaves out Noto Serif CJK (53 MB) and DejaVu (fontconfig's dependency). The font cache is built here, for the
 # read-only root at run time. fontconfig trusts a cache only while its font directory's mtime matches to the
 # nanosecond, and image layers keep whole seconds: so the directories' mtimes are truncated first.
@@ -44,7 +44,6 @@ COPY --from=build /venv /venv
 WORKDIR /app
 COPY guides ./guides
 COPY --from=build /src/translations ./translations
-COPY gunicorn.conf.py ./
 ENV PATH=/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -58,4 +57,4 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
   CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"]
-ENTRYPOINT ["gunicorn", "--config", "/app/gunicorn.conf.py"]
+ENTRYPOINT ["python", "-m", "webapp.wsgi"]

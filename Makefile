@@ -12,7 +12,7 @@ STAMPS := .stamps
 .PHONY: run test lint typecheck catalogs catalogs-sync lock system-deps-run system-deps-test clean
 
 run: system-deps-run $(STAMPS)/venv catalogs
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m webapp.wsgi
 
 test: system-deps-test $(STAMPS)/venv catalogs lint typecheck
 	$(BIN)/pytest

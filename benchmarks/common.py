@@ -1,6 +1,8 @@
-"""What the benchmarks (and the serving tests) share: typical and heaviest situations, a free loopback port, real
-gunicorn started and ready, and a probe that reads pages while load runs."""
+"""What the benchmarks (and the serving tests) share: typical and heaviest situations, a free loopback port, the
+real server started and ready (`python -m webapp.wsgi`, as `make run` and the image run it), and a probe that reads
+pages while load runs."""
 
+import asyncio
 import http.client
 import math
 import os
@@ -20,9 +22,6 @@ from webapp.summary import TYPICAL_ANSWERS  # noqa: E402
 TYPICAL_SITUATION = TYPICAL_ANSWERS  # the app's own typical summary (webapp/summary.py)
 
 
-_UNVERIFIED = ssl._create_unverified_context()  # a loopback server's throwaway certificate
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -35,30 +34,69 @@ HEAVIEST_SITUATION = {
     "contact_log": [{"date": "2026-11-01", "channel": "sms", "note": "很长的备注" * 40} for _ in range(100)],
 }
 
-GUNICORN = Path(sys.executable).parent / "gunicorn"  # the one installed beside the Python running this
 
-
-def start_gunicorn(port: int, scheme: str = "http", log: Path | None = None, **env: str) -> subprocess.Popen:
-    """gunicorn with the project's own config on 127.0.0.1:port, returned once /healthz answers (over https when
-    `env` gives gunicorn a certificate: the check then trusts whatever certificate it is shown)."""
+def start_server(port: int, log: Path | None = None, **env: str) -> subprocess.Popen:
+    """The server as `make run` starts it (`python -m webapp.wsgi`, the Python running this) on 127.0.0.1:port,
+    returned once /healthz answers; `env`: settings for it."""
     environment = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **env}
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     output = log.open("ab") if log else subprocess.DEVNULL
     process = subprocess.Popen(
-        [str(GUNICORN), "--config", str(ROOT / "gunicorn.conf.py")],
-        cwd=ROOT,
-        env=environment,
-        stdout=output,
-        stderr=output,
+        [sys.executable, "-m", "webapp.wsgi"], cwd=ROOT, env=environment, stdout=output, stderr=output
     )
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            with urllib.request.urlopen(f"{scheme}://127.0.0.1:{port}/healthz", timeout=2, context=_UNVERIFIED):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
                 return process
         except OSError:
             time.sleep(0.3)
     process.kill()
-    sys.exit("gunicorn did not become ready")
+    sys.exit("the server did not become ready")
+
+
+class TlsFront:
+    """A loopback stand-in for the TLS-terminating proxy a deployment puts in front (the server speaks plain HTTP):
+    accepts TLS with the given certificate on its own port and relays each connection's bytes to `backend_port`."""
+
+    def __init__(self, backend_port: int, certfile: Path, keyfile: Path) -> None:
+        self.backend_port = backend_port
+        self.port = free_port()
+        self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.context.load_cert_chain(certfile, keyfile)
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        self._ready.wait(10)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        server = self._loop.run_until_complete(
+            asyncio.start_server(self._relay, "127.0.0.1", self.port, ssl=self.context)
+        )
+        self._ready.set()
+        self._loop.run_forever()
+        server.close()
+
+    async def _relay(self, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter) -> None:
+        backend_in, backend_out = await asyncio.open_connection("127.0.0.1", self.backend_port)
+
+        async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            try:
+                while chunk := await reader.read(65536):
+                    writer.write(chunk)
+                    await writer.drain()
+            except OSError:
+                pass
+            finally:
+                writer.close()
+
+        await asyncio.gather(pipe(client_in, backend_out), pipe(backend_in, client_out))
+
+    def close(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
 
 
 class Probe:

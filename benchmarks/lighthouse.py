@@ -1,4 +1,4 @@
-"""Lighthouse's four categories on home, a guide and the form, in both scripts, against real gunicorn on loopback.
+"""Lighthouse's four categories on home, a guide and the form, in both scripts, against the real server on loopback.
 
 Goal (issue "The guide library"): 100 in performance, accessibility, best-practices and seo on each page.
 
@@ -7,7 +7,7 @@ Lighthouse is pinned in benchmarks/lighthouse/package-lock.json and installed he
 slow 4G network, Moto G Power screen) in Debian's Chromium. On a small shared machine the performance figures are
 noisy; --runs N reports the median of N runs per page.
 
-Nothing leaves loopback: run as root, the whole benchmark (gunicorn and Chromium) re-executes itself in a new network
+Nothing leaves loopback: run as root, the whole benchmark (the server and Chromium) re-executes itself in a new network
 namespace that has only `lo`; Chromium also gets a host-resolver rule that answers every name but 127.0.0.1 with
 "not found" (it otherwise looks up Google's update and account hosts), and Lighthouse runs with no plugins, no error
 reporting and no full-page screenshot. Each report's own list of requests is checked: any URL off the app's origin is
@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's own modules, run from anywhere
-from benchmarks.common import ROOT, free_port, start_gunicorn
+from benchmarks.common import ROOT, free_port, start_server
 
 LIGHTHOUSE_DIR = ROOT / "benchmarks" / "lighthouse"
 LIGHTHOUSE_BIN = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
@@ -181,7 +181,7 @@ def main() -> None:
         reexec_in_netns()
     isolation = "loopback-only network namespace" if os.environ.get(IN_NETNS) else "host network"
     port = free_port()
-    server = start_gunicorn(port)
+    server = start_server(port)
     base = f"http://127.0.0.1:{port}"
     folder = args.save or Path(tempfile.mkdtemp(prefix="lighthouse-"))
     folder.mkdir(parents=True, exist_ok=True)

@@ -19,13 +19,16 @@ own renderer through `render()` in its own worker process built with create_app;
                  step, print.css's table rule is undone by an extra stylesheet)
   inside markers + print.css sets the summary's list markers inside the first line, with a hanging indent (the
                  bytes change here; before this step, an extra stylesheet puts them outside as before)
-  (over HTTP)    not a step: the app as `make run` serves it (gunicorn, preload, the pool, PDF_WARM_UP): the
+  (over HTTP)    not a step: the app as `make run` serves it (waitress, the pool, PDF_WARM_UP): the
                  time of POST /api/v1/summary.pdf with the same answers, from request to last byte
 
 Chromium (Debian's, warm, one page reused) prints the same HTML with the same stylesheet inlined. Rounds
 alternate: Chromium, step, Chromium, next step, ...; each step's ratio is its median time over the median of the
 Chromium times taken next to it, so load on the machine falls on both sides. The bytes are checked to be the same
 within each stylesheet (the steps before "fixed tables", from it to "inside markers", and from that on).
+
+With "(over HTTP)", the work around the render in the serving process is timed too, part by part (validation,
+assessment, the print HTML, the pool's hand-over): the difference between the last step and the app over HTTP.
 
 Run: .venv/bin/python benchmarks/pdf_render.py [--runs 15] [--steps 'inside markers,(over HTTP)']
 """
@@ -45,7 +48,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's own modules, run from anywhere
-from benchmarks.common import TYPICAL_SITUATION, free_port, start_gunicorn
+from benchmarks.common import TYPICAL_SITUATION, free_port, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = [
@@ -158,11 +161,11 @@ def serve_step(step: int) -> None:
 
 
 class OverHttp:
-    """The (over HTTP) step: the app under gunicorn, asked for the summary PDF as a reader's phone would."""
+    """The (over HTTP) step: the app under its server, asked for the summary PDF as a reader's phone would."""
 
     def __init__(self) -> None:
         self.port = free_port()
-        self.server = start_gunicorn(self.port, RATELIMIT_ENABLED="0")
+        self.server = start_server(self.port, RATELIMIT_ENABLED="0")
         self.pid = self.server.pid
         self.body = json.dumps({**TYPICAL_SITUATION, "variant": "zh-Hans"}).encode()
         self.pdf = b""
@@ -256,6 +259,43 @@ def checks(pdf: bytes) -> str:
     return f"fonts: {', '.join(sorted(fonts))}; tagged: {'yes' if tagged else 'NO'}"
 
 
+def around_the_render(app, runs: int = 30) -> dict[str, float]:
+    """What a summary PDF request does in the serving process besides the render, each part's median in ms: the
+    body read as JSON and validated, the assessment, the print HTML, the hand-over to a pool process and back (a
+    round trip of the same HTML and PDF bytes through a socket pair, framed as the pool frames them)."""
+    import socket as sockets
+
+    from webapp.pdf.pool import _receive, _send
+    from webapp.summary import print_html, run_assessment, summary_print_html, validate
+
+    body = json.dumps({**TYPICAL_SITUATION, "variant": "zh-Hans"}).encode()
+    html = print_html(app, {**TYPICAL_SITUATION, "variant": "zh-Hans"})
+    pdf = bytes(140 * 1024)
+    ours, theirs = sockets.socketpair()
+    parts: dict[str, list[float]] = {"validate": [], "assess": [], "print HTML": [], "hand-over": []}
+    with app.test_request_context("/api/v1/summary.pdf", method="POST", data=body, content_type="application/json"):
+        for _ in range(runs):
+            began = time.perf_counter()
+            answers = validate(json.loads(body))
+            parts["validate"].append(time.perf_counter() - began)
+            began = time.perf_counter()
+            assessment = run_assessment(answers)  # type: ignore[arg-type]
+            parts["assess"].append(time.perf_counter() - began)
+            began = time.perf_counter()
+            summary_print_html(answers, assessment)  # type: ignore[arg-type]
+            parts["print HTML"].append(time.perf_counter() - began)
+            began = time.perf_counter()
+            _send(ours, {"variant": "zh-Hans"}, html.encode())
+            _, received = _receive(theirs)
+            received.decode()
+            _send(theirs, {"status": "ok"}, pdf)
+            _receive(ours)
+            parts["hand-over"].append(time.perf_counter() - began)
+    ours.close()
+    theirs.close()
+    return {name: statistics.median(values) * 1000 for name, values in parts.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
@@ -275,8 +315,8 @@ def main() -> None:
 
     from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
     from webapp import create_app
-    from webapp.pdf.fonts import PDF_FONT_FAMILIES
     from webapp.guide_pdfs import variant_css
+    from webapp.pdf.fonts import PDF_FONT_FAMILIES
     from webapp.variants import HANS
 
     app = create_app({"PDF_PRERENDER": False})
@@ -326,7 +366,7 @@ def main() -> None:
     print(
         "time x: our median over the median of the Chromium renders taken next to ours; pooled: over all of them;\n"
         "best: our fastest over Chromium's fastest (steadier on a busy machine); vs base: our median over baseline's;\n"
-        "cpu x: our median CPU time (the worker, its render children or pool; for HTTP, all of gunicorn's\n"
+        "cpu x: our median CPU time (the worker, its render children or pool; for HTTP, all of the server's\n"
         "processes) over Chromium's (all its processes)"
     )
     print(
@@ -372,6 +412,10 @@ def main() -> None:
     if weasy[HTTP_STEP] and weasy[MARKERS_FROM]:
         over_http = {r["sha"] for r in weasy[HTTP_STEP]} == {weasy[MARKERS_FROM][-1]["sha"]}
         print(f"over HTTP, the same bytes as 'inside markers': {'yes' if over_http else 'no (its own identifier)'}")
+    if HTTP_STEP in workers:
+        parts = around_the_render(app)
+        listed = ", ".join(f"{name} {ms:.1f}" for name, ms in parts.items())
+        print(f"around the render, in the serving process (median ms): {listed}; total {sum(parts.values()):.1f}")
     print(f"Chromium's PDF: {len(chrome_pdf) / 1024:.1f} KB")
     print(f"ours, last step: {checks(last)}")
     print(f"Chromium:        {checks(chrome_pdf)}")

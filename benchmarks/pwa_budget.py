@@ -1,11 +1,12 @@
-"""The offline app's budgets, measured in Debian's Chromium against real gunicorn on loopback, in one run.
+"""The offline app's budgets, measured in Debian's Chromium against the real server on loopback, in one run.
 
 Budgets (issue "Offline-first installable PWA"):
   first uncached visit to a guide page <= 40 KB transferred, of which HTML + CSS for the first paint <= 14 KB;
   whole precache <= 300 KB without PDFs; offline-ready (precache complete) within 2 s of first load.
 
-Served over HTTPS (a throwaway self-signed certificate): readers reach the site over HTTPS, and Chromium offers
-brotli only there; over plain http it would measure gzip, which readers never get.
+Served over HTTPS (a throwaway self-signed certificate, on a loopback TLS front that stands in for the deployment's
+proxy): readers reach the site over HTTPS, and Chromium offers brotli only there; over plain http it would measure
+gzip, which readers never get.
 
 Run: .venv/bin/python benchmarks/pwa_budget.py [--runs 5]
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's own modules, run from anywhere
-from benchmarks.common import free_port, start_gunicorn
+from benchmarks.common import TlsFront, free_port, start_server
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 
 GUIDE = "/zh-hans/guides/58-finance-overdue"
@@ -109,15 +110,16 @@ def main() -> None:
          "-keyout", str(certs / "key.pem"), "-out", str(certs / "cert.pem")],
         check=True, capture_output=True,
     )  # fmt: skip
-    tls = f"--certfile {certs / 'cert.pem'} --keyfile {certs / 'key.pem'}"
-    server = start_gunicorn(port, "https", WEB_CONCURRENCY="2", GUNICORN_CMD_ARGS=tls)
-    base = f"https://127.0.0.1:{port}"
+    server = start_server(port)
+    front = TlsFront(port, certs / "cert.pem", certs / "key.pem")
+    base = f"https://127.0.0.1:{front.port}"
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"])
             runs = [one_visit(browser, base) for _ in range(args.runs)]
             browser.close()
     finally:
+        front.close()
         server.terminate()
         server.wait(10)
 

@@ -1,15 +1,15 @@
 """The HTTP edge and the limits, through Flask's test client: Host, redirects, forwarded headers, the client a
 limit counts (IPv6 by /64), counters shared by every process forked after the app was made, the access log."""
 
+import logging
 import os
 import threading
-from types import SimpleNamespace
 
 import pytest
 
 from webapp import create_app
+from webapp.access_log import EscapingFormatter, escape_for_log, line
 from webapp.limits import SharedMemoryStorage
-from webapp.wsgi import AccessLog, escape_for_log
 
 ANSWERS = {"as_of": "2026-11-28", "due_date": "2026-10-01", "overdue_amount": "1000"}
 
@@ -30,11 +30,15 @@ def edge():
     )
 
 
-@pytest.mark.parametrize("host", ["bad host", "x" * 300, "a:99999", "[::1", "a..b", "a\x01b", "évil.example"])
+@pytest.mark.parametrize(
+    "host", ["bad host", "x" * 300, "a:99999", "[::1", "a..b", "a\x01b", "évil.example", "a_b", "a_b.example"]
+)
 def test_a_malformed_host_is_a_plain_400_without_a_traceback(client, host: str, caplog) -> None:
     response = client.get("/zh-hans/", headers={"Host": host})
     assert response.status_code == 400 and response.mimetype == "text/plain"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # Hop-by-hop headers are the server's alone (PEP 3333): waitress answers 500 to an app that sets one.
+    assert "Connection" not in response.headers and "Keep-Alive" not in response.headers
     assert not [r for r in caplog.records if r.exc_info]
 
 
@@ -79,7 +83,8 @@ def test_an_ipv6_client_is_its_slash_64_and_change_answers_is_limited(edge) -> N
     client = edge.test_client()
 
     def post(address: str) -> int:
-        return client.post("/zh-hans/situation", data={}, environ_base={"REMOTE_ADDR": address}).status_code
+        data = {"due_date": "2026-10-01", "overdue_amount": "1000"}
+        return client.post("/zh-hans/situation", data=data, environ_base={"REMOTE_ADDR": address}).status_code
 
     statuses = [post(f"2001:db8:1:2::{i:x}") for i in range(1, 32)]  # 31 addresses of one /64
     assert statuses == [200] * 30 + [429]
@@ -122,8 +127,25 @@ def test_a_full_table_forgets_the_window_ending_soonest() -> None:
 
 def test_the_access_log_escapes_what_a_request_can_put_in_it() -> None:
     assert escape_for_log('/a\x1b[31mb\nc"d\\e\u202ef\x85') == '/a\\x1b[31mb\\x0ac\\"d\\\\e\\u202ef\\x85'
-    logger = AccessLog.__new__(AccessLog)
-    environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/x", "SERVER_PROTOCOL": "HTTP/1.1", "PATH_INFO": "/a\r\nforged"}
-    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
-    atoms = logger.atoms(response, [], environ, SimpleNamespace(seconds=0, microseconds=1000))
-    assert atoms["U"] == "/a\\x0d\\x0aforged"
+    assert line("GET", "/a\r\nforged", 404, 12, 0.0031) == "GET /a\\x0d\\x0aforged 404 12 3ms"
+    assert line("POST", "/api/v1/summary.pdf", 499, None, 2.5) == "POST /api/v1/summary.pdf 499 - 2500ms client left"
+    # Any other log line (the server's own name the path too) is escaped by the formatter, once.
+    message = "Client disconnected while serving %s"
+    record = logging.LogRecord("waitress", logging.INFO, "", 0, message, ("/a\nb",), None)
+    assert EscapingFormatter("%(message)s").format(record) == "Client disconnected while serving /a\\x0ab"
+
+
+def test_the_servers_options_come_from_the_settings_and_waitress_takes_them() -> None:
+    from waitress.adjustments import Adjustments
+
+    from webapp.settings import load
+    from webapp.wsgi import server_options
+
+    options = server_options(load({"SERVER_CHANNEL_TIMEOUT": "7", "SERVER_CONNECTION_LIMIT": "50", "PORT": "8123"}))
+    adjusted = Adjustments(**options)  # an unknown or malformed option fails here
+    assert (adjusted.channel_timeout, adjusted.connection_limit, adjusted.port) == (7, 50, 8123)
+    assert adjusted.max_request_body_size == load({}).MAX_CONTENT_LENGTH + 1  # a body of exactly the limit passes
+    assert not adjusted.ident and adjusted.channel_request_lookahead > 0  # no Server header; disconnects seen
+    assert adjusted.clear_untrusted_proxy_headers  # no proxy trusted: no forwarded header reaches the app
+    assert not server_options(load({"TRUSTED_PROXIES": "1"}))["clear_untrusted_proxy_headers"]  # the app decides
+    assert options["outbuf_overflow"] >= 16 * 1024 * 1024  # answers (a summary PDF) never go to a temporary file

@@ -1,6 +1,7 @@
-"""Serving under load and abuse, against real gunicorn started with the project's own config (one server for the
-module: two workers, so the instance-wide limits are tested across processes). Bounded in time and count; all
-traffic on 127.0.0.0/8. Latency bounds are only what readers need (a page within a second), never tight timings.
+"""Serving under load and abuse, against the real server as `make run` starts it (one server for the module).
+Bounded in time and count; all traffic on 127.0.0.0/8. Latency bounds are only what readers need (a page within
+a second), never tight timings. The edge itself (bodies, deadlines, the connection cap, Host) is in
+test_server_edge.py.
 """
 
 import http.client
@@ -13,29 +14,27 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.common import HEAVIEST_SITUATION, Probe, free_port, start_gunicorn
+from benchmarks.common import HEAVIEST_SITUATION, Probe, free_port, start_server
 
 pytestmark = pytest.mark.slow
 
 GUIDE = "/zh-hans/guides/58-finance-overdue"
 SERVER_ENV = {
-    "WEB_CONCURRENCY": "2",
     "SERVER_THREADS": "8",
-    "PDF_POOL_SIZE": "1",  # per worker: two render processes in all
+    "PDF_POOL_SIZE": "2",
     "PDF_POOL_QUEUE": "2",
     "PDF_QUEUE_WAIT": "2",
     "PDF_TIME_LIMIT": "6",  # the heaviest summary takes longer on this machine: the burst also meets the kill
     "PDF_PRERENDER": "0",
     "RATELIMIT_ENABLED": "1",
-    "GUNICORN_GRACEFUL_TIMEOUT": "3",
 }
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
     port = free_port()
-    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    process = start_gunicorn(port, log=log, **SERVER_ENV)
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    process = start_server(port, log=log, **SERVER_ENV)
     try:
         yield port, log
     finally:
@@ -148,8 +147,7 @@ def test_slow_clients_hold_no_thread(server: tuple[int, Path]) -> None:
 
 
 def test_limits_hold_for_the_whole_instance(server: tuple[int, Path]) -> None:
-    """120 quick API posts from one address, over several connections at once to two workers: exactly the 30 a
-    minute pass."""
+    """120 quick API posts from one address, over several connections at once: exactly the 30 a minute pass."""
     port, _ = server
     body = json.dumps({"as_of": "2026-11-28", "due_date": "2026-10-01", "overdue_amount": "1000"}).encode()
     statuses: list[int] = []
@@ -185,12 +183,5 @@ def test_the_edge_trusts_no_client_header(server: tuple[int, Path]) -> None:
     for host in ("bad host", "x" * 300, "a:99999", "[::1"):
         status, _, body = call(port, "GET", "/zh-hans/", headers={"Host": host})
         assert status == 400 and b"Traceback" not in body, host
-    # Control characters in a path are escaped in the access log: no forged line, no terminal escape.
-    with socket.create_connection(("127.0.0.1", port)) as s:
-        s.sendall(b"GET /a%1B[31mred%0A127.0.0.1%20forged HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        assert s.recv(65536).startswith(b"HTTP/1.1 404")
-    time.sleep(0.5)
     text = log.read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in text
-    assert "\x1b" not in text and "\\x1b[31mred\\x0a127.0.0.1 forged" in text
-    assert not any(line.startswith("127.0.0.1 forged") for line in text.splitlines())

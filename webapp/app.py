@@ -10,7 +10,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel
 
-from webapp import assets, catalogs, cli, formatting, guide_pdfs, limits, security, settings, summary
+from webapp import access_log, assets, catalogs, cli, formatting, guide_pdfs, limits, security, settings, summary
 from webapp.content import ContentError, check_step_links, load_library
 from webapp.conversion import Converter, Glossary
 from webapp.negotiation import VariantConverter, current_variant
@@ -83,6 +83,7 @@ def build_state(app: Flask, config: settings.Settings) -> AppState:
         pdf_renderer=renderer,
         guide_pdfs=guide_pdfs.GuidePdfs(app, renderer, config.TRANSLATIONS_DIR, library.slugs),
         limiter=limits.make_limiter(config),
+        pdf_slots=limits.ClientSlots(config.PDF_CLIENT_SLOTS),
     )
 
 
@@ -105,6 +106,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION_KEY] = app_state
 
     cli.init_app(app)
+    access_log.init_app(app)  # first: its after_request runs last, on the answer as it leaves
     caching.init_app(app)
     security.init_app(app, config)
     assets.init_app(app, app_state.assets)

@@ -1,9 +1,17 @@
-"""Per-client rate limits on the expensive POST routes (Flask-Limiter, fixed windows).
+"""Per-client rate limits on the expensive POST routes (Flask-Limiter, fixed windows), and per-client PDF slots.
 
-Counted for the whole instance: `memory://` (the default) keeps the counters in shared memory made when the app
-is (in gunicorn's master, before it forks its workers), so every worker and thread counts against the same
-limit; a redis:// URI shares them across instances. A client is its address, and an IPv6 client its /64: one
-phone or home gets a whole /64, and every address in it is the same reader.
+The limits are per client across routes: every POST of answers (the form again, the summary, its PDF, the API)
+counts against one shared limit, and the two PDF routes against a second, lower one. A PDF request answered 503
+(the render pool busy, or this client's slots taken) or 499 (the client left) is not counted: the reader is asked to
+come back, and must be let in when they do.
+
+Counted for the whole instance: `memory://` (the default) keeps the counters in memory shared with any process
+forked after the app was made, so every thread counts against the same limit; a redis:// URI shares them across
+instances. A client is its address, and an IPv6 client its /64: one phone or home gets a whole /64, and every
+address in it is the same reader.
+
+`ClientSlots` keeps any one client from holding more than PDF_CLIENT_SLOTS of the render pool's places (rendering or
+waiting) at once, so a handful of clients cannot take every render from everyone else.
 
 Pages and static files are not limited: readers behind one shared address (a campus, a carrier NAT) must always
 be able to read. Each app gets its own Limiter, so two apps in one process never share counters or settings.
@@ -17,6 +25,7 @@ import os
 import struct
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
@@ -25,18 +34,15 @@ from flask import Flask, request
 from flask.typing import RouteCallable
 from flask_limiter import Limiter
 from limits.storage import Storage
+from werkzeug.wrappers import Response
 
 from webapp.settings import Settings
 
-SUMMARY_LIMIT = "30 per minute;300 per hour"
-PDF_LIMIT = "10 per minute;100 per hour"
-LIMITED_ENDPOINTS = {
-    "situation.form_again": SUMMARY_LIMIT,
-    "situation.summary": SUMMARY_LIMIT,
-    "situation.summary_pdf": PDF_LIMIT,
-    "api.assessment": SUMMARY_LIMIT,
-    "api.summary_pdf": PDF_LIMIT,
-}
+ANSWERS_LIMIT = "30 per minute;300 per hour"  # every POST of answers, all routes together
+PDF_LIMIT = "10 per minute;100 per hour"  # summary PDFs, both routes together
+ANSWER_ENDPOINTS = ("situation.form_again", "situation.summary", "api.assessment")
+PDF_ENDPOINTS = ("situation.summary_pdf", "api.summary_pdf")
+NOT_COUNTED = frozenset({499, 503})  # the client left, or was asked to come back later
 
 
 def client_key() -> str:
@@ -54,7 +60,7 @@ def client_key() -> str:
 
 
 class SharedMemoryStorage(Storage):
-    """Fixed-window counters in memory shared by the processes forked after it was made (gunicorn's workers).
+    """Fixed-window counters in memory shared by the processes forked after it was made.
 
     A table of SLOTS slots (key digest, window end, count) in a shared anonymous file, probed linearly from the
     key's hash. A POSIX record lock on that file orders the processes (the kernel drops it if its holder dies); a
@@ -161,8 +167,46 @@ def make_limiter(settings: Settings) -> Limiter:
     )
 
 
+def counted(response: Response) -> bool:
+    return response.status_code not in NOT_COUNTED
+
+
 def init_app(app: Flask, limiter: Limiter) -> None:
-    """Call after the blueprints are registered: it wraps their views."""
+    """Call after the blueprints are registered: it wraps their views. The same scope in two shared limits is one
+    counter: the PDF routes count against the answers limit too, but only once answered."""
     limiter.init_app(app)
-    for endpoint, limit in LIMITED_ENDPOINTS.items():
-        app.view_functions[endpoint] = cast(RouteCallable, limiter.limit(limit)(app.view_functions[endpoint]))
+    answers = limiter.shared_limit(ANSWERS_LIMIT, scope="answers")
+    answers_once_answered = limiter.shared_limit(ANSWERS_LIMIT, scope="answers", deduct_when=counted)
+    pdfs = limiter.shared_limit(PDF_LIMIT, scope="pdfs", deduct_when=counted)
+    for endpoint in ANSWER_ENDPOINTS:
+        app.view_functions[endpoint] = cast(RouteCallable, answers(app.view_functions[endpoint]))
+    for endpoint in PDF_ENDPOINTS:
+        view = answers_once_answered(pdfs(app.view_functions[endpoint]))
+        app.view_functions[endpoint] = cast(RouteCallable, view)
+
+
+class SlotsTaken(Exception):
+    """This client already holds its share of the render pool's places."""
+
+
+class ClientSlots:
+    """At most `per_client` places held at once by any one client (its `client_key()`), in this process."""
+
+    def __init__(self, per_client: int) -> None:
+        self.per_client = per_client
+        self._held: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def hold(self, client: str) -> Iterator[None]:
+        with self._lock:
+            if self._held[client] >= self.per_client:
+                raise SlotsTaken(client)
+            self._held[client] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held[client] -= 1
+                if not self._held[client]:
+                    del self._held[client]

@@ -6,12 +6,14 @@ style, no third-party anything. So the policy can be strict, and a test checks i
 At the edge, before Flask routes anything: a Host that is malformed, or not one of TRUSTED_HOSTS when that is
 set, gets a plain 400 (nothing past it runs, so nothing can fail on it). X-Forwarded-For and -Proto are believed
 only from a peer in FORWARDED_ALLOW_IPS, and only for TRUSTED_PROXIES hops; X-Forwarded-Host, SCRIPT_NAME and the
-like never (gunicorn.conf.py makes gunicorn trust none of them either). Redirects carry relative Locations, so
-whatever a client puts in Host never comes back to it in one.
+like never (with no proxy trusted, the server drops them all, webapp/wsgi.py). Redirects carry relative Locations,
+so whatever a client puts in Host never comes back to it in one. Hop-by-hop headers (Connection, Keep-Alive) are the
+server's alone (PEP 3333): nothing here sets them.
 """
 
 import ipaddress
 import re
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -20,6 +22,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
+from webapp import access_log
 from webapp.settings import Settings, is_host_name, split_list
 
 Environ = dict[str, Any]
@@ -122,10 +125,12 @@ class HostCheck:
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         host = environ.get("HTTP_HOST")
         if host is not None and not self.allowed(host):
+            began = time.perf_counter()
             response = Response("400 Bad Request: unknown host\n", status=400, mimetype="text/plain")
             secure_headers(response)
             response.headers["Cache-Control"] = "no-store"
-            response.headers["Connection"] = "close"
+            method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
+            access_log.write(method, path, 400, response.content_length, time.perf_counter() - began)
             return response(environ, start_response)
         return self.app(environ, start_response)
 
@@ -157,11 +162,12 @@ class TrustedProxies:
 
 def relative_location(response: Response) -> Response:
     """A redirect to this site says only where on it (Werkzeug's slash redirects build an absolute URL from the
-    request's Host). A path that starts with // would read as another host: it gets one slash."""
+    request's Host, or with no host at all from one it finds malformed). A path that starts with // would read as
+    another host: it gets one slash."""
     location = response.headers.get("Location")
     if location and 300 <= response.status_code < 400:
         parts = urlsplit(location)
-        if parts.netloc and parts.netloc.lower() == request.host.lower():
+        if parts.scheme in ("http", "https") and parts.netloc.lower() in ("", request.host.lower()):
             path = "/" + parts.path.lstrip("/\\")
             response.headers["Location"] = urlunsplit(("", "", path, parts.query, parts.fragment))
     return response

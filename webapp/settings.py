@@ -2,8 +2,8 @@
 
 Settings come only from environment variables (tests pass a mapping instead). Parsing is strict: a boolean is
 one of 1/0/true/false/yes/no/on/off, a number must be a number within its bounds, a choice one of its choices.
-Anything else stops start-up with a message naming the variable, for the app and gunicorn alike
-(gunicorn.conf.py reads this module too). The README's settings table is generated from `SETTINGS`
+Anything else stops start-up with a message naming the variable (`python -m webapp.wsgi` and the app read the
+same declarations). The README's settings table is generated from `SETTINGS`
 (`python -m webapp.settings`) and a test checks the two agree.
 """
 
@@ -69,7 +69,9 @@ def _cpus(cpu_max: Path = CGROUP_CPU_MAX) -> int:
     return max(1, cpus)
 
 
-_HOST_NAME = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)(\.(?!-)[a-z0-9_-]{1,63}(?<!-))*\.?")
+# Letters, digits and hyphens (RFC 952/1123): an underscore is no host name, and Werkzeug would build redirects with
+# an empty host from one.
+_HOST_NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?")
 
 
 def _check_addresses(text: str) -> None:
@@ -107,42 +109,28 @@ def split_list(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Settings:
-    # Where and how gunicorn serves.
+    # Where and how the server (waitress, webapp/wsgi.py) serves.
     HOST: str = setting("127.0.0.1", "where `make run` and the container listen")
     PORT: int = setting(8000, "the port", minimum=1, maximum=65535)
-    WEB_CONCURRENCY: int = setting(
-        1,
-        "gunicorn worker processes, each with its own event loop, request threads and render pool",
-        minimum=1,
-        maximum=64,
-    )
     SERVER_THREADS: int = setting(
         0,
-        "threads per worker that answer requests (the event loop does all reading and writing); must exceed"
-        " PDF_POOL_SIZE + PDF_POOL_QUEUE, the most that PDFs may hold; 0: those plus 16 for pages",
+        "threads that answer requests (waitress reads each request whole and writes each answer out itself); must"
+        " exceed PDF_POOL_SIZE + PDF_POOL_QUEUE, the most that PDFs may hold; 0: those plus 16 for pages",
         minimum=0,
         maximum=512,
     )
-    SERVER_BODY_TIMEOUT: float = setting(
-        60.0,
-        "seconds a client may take to send its request body (a slow upload holds no thread)",
-        minimum=1,
+    SERVER_CHANNEL_TIMEOUT: float = setting(
+        20.0,
+        "seconds a connection may stay silent (an idle keep-alive, or headers or a body that stopped coming) before"
+        " the server closes it; checked every second or so",
+        minimum=2,
         maximum=600,
     )
-    GUNICORN_TIMEOUT: int = setting(60, "seconds before gunicorn restarts a worker that stopped answering", minimum=5)
-    GUNICORN_GRACEFUL_TIMEOUT: int = setting(
-        25, "seconds a worker may finish its requests after a restart or shutdown signal", minimum=1
-    )
-    GUNICORN_MAX_REQUESTS: int = setting(
-        0,
-        "recycle a worker after this many requests (0: never; render processes are recycled on their own)",
-        minimum=0,
-    )
-    GUNICORN_MAX_REQUESTS_JITTER: int = setting(
-        200, "a random extra up to this many, so workers never recycle together", minimum=0
-    )
-    GUNICORN_WORKER_TMP_DIR: str = setting(
-        "", "where gunicorn keeps worker heartbeat files; empty: /dev/shm where there is one"
+    SERVER_CONNECTION_LIMIT: int = setting(
+        500,
+        "open connections the server holds at most; past it, new ones wait in the listen backlog until one closes",
+        minimum=10,
+        maximum=10_000,
     )
     FORWARDED_ALLOW_IPS: str = setting(
         "127.0.0.1,::1",
@@ -152,7 +140,7 @@ class Settings:
     )
     LOG_LEVEL: str = setting(
         "info",
-        "gunicorn's error log level",
+        "what the server and the app log (the access log is at info)",
         choices=("debug", "info", "warning", "error", "critical"),
     )
     # The app.
@@ -230,6 +218,12 @@ class Settings:
     )
     PDF_POOL_RENDERS: int = setting(
         100, "renders a render process does before a fresh one replaces it (returns native memory)", minimum=1
+    )
+    PDF_CLIENT_SLOTS: int = setting(
+        1,
+        "summary PDFs one client (an address, an IPv6 /64) may have rendering or waiting at once; more get a 503",
+        minimum=1,
+        maximum=64,
     )
 
 

@@ -1,6 +1,4 @@
-"""Settings: declared once, parsed strictly, read by the app and gunicorn alike, documented in the README."""
-
-import runpy
+"""Settings: declared once, parsed strictly, read by the server and the app alike, documented in the README."""
 
 import pytest
 
@@ -27,11 +25,14 @@ def test_booleans_take_the_usual_words(raw: str, value: bool) -> None:
         ("LOG_LEVEL", "loud", "LOG_LEVEL='loud': expected one of debug, info"),
         ("GUIDES_DIR", " ", "GUIDES_DIR is empty"),
         ("SERVER_THREADS", "-1", "SERVER_THREADS=-1: must be at least 0"),
-        ("SERVER_BODY_TIMEOUT", "soon", "SERVER_BODY_TIMEOUT='soon': expected a number"),
+        ("SERVER_CHANNEL_TIMEOUT", "soon", "SERVER_CHANNEL_TIMEOUT='soon': expected a number"),
+        ("SERVER_CHANNEL_TIMEOUT", "0", "SERVER_CHANNEL_TIMEOUT=0.0: must be at least 2"),
         ("PDF_POOL_SIZE", "-1", "PDF_POOL_SIZE=-1: must be at least 0"),
         ("PDF_QUEUE_WAIT", "inf", "PDF_QUEUE_WAIT='inf': expected a finite number"),
         ("PDF_POOL_RENDERS", "0", "PDF_POOL_RENDERS=0: must be at least 1"),
-        ("WEB_CONCURRENCY", "0", "WEB_CONCURRENCY=0: must be at least 1"),
+        ("SERVER_CONNECTION_LIMIT", "5", "SERVER_CONNECTION_LIMIT=5: must be at least 10"),
+        ("PDF_CLIENT_SLOTS", "0", "PDF_CLIENT_SLOTS=0: must be at least 1"),
+        ("TRUSTED_HOSTS", "a_b.example", "not a host name: 'a_b.example'"),
         ("TRUSTED_HOSTS", "guide.example.org, bad host", "TRUSTED_HOSTS='guide.example.org, bad host': not a host"),
         ("TRUSTED_HOSTS", "-x.example", "not a host name: '-x.example'"),
         ("FORWARDED_ALLOW_IPS", "10.0.0.300", "FORWARDED_ALLOW_IPS='10.0.0.300': not an address or network"),
@@ -48,7 +49,7 @@ def test_defaults_hold_without_any_variable() -> None:
     defaults = load({})
     assert defaults.RATELIMIT_ENABLED is True
     assert defaults.PDF_MAX_PAGES == 40 and defaults.SUMMARY_MAX_PAGES == 30
-    assert defaults.WEB_CONCURRENCY == 1 and defaults.TRUSTED_PROXIES == 0 and defaults.TRUSTED_HOSTS == ""
+    assert defaults.PDF_CLIENT_SLOTS == 1 and defaults.TRUSTED_PROXIES == 0 and defaults.TRUSTED_HOSTS == ""
     assert defaults.PDF_POOL_SIZE >= 1  # 0 means one per CPU
     assert defaults.PDF_POOL_QUEUE == 2 * defaults.PDF_POOL_SIZE
     assert defaults.SERVER_THREADS == defaults.PDF_POOL_SIZE + defaults.PDF_POOL_QUEUE + 16
@@ -69,19 +70,6 @@ def test_lists_of_hosts_and_addresses_are_accepted() -> None:
 def test_overrides_are_checked_against_the_same_bounds() -> None:
     with pytest.raises(SettingsError, match="SUMMARY_MAX_PAGES=0"):
         load({}, {"SUMMARY_MAX_PAGES": 0})
-
-
-def test_gunicorn_reads_the_same_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WEB_CONCURRENCY", "5")
-    monkeypatch.setenv("PORT", "8123")
-    monkeypatch.setenv("LOG_LEVEL", "warning")
-    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    assert (conf["workers"], conf["bind"], conf["loglevel"]) == (5, "127.0.0.1:8123", "warning")
-    # gunicorn itself trusts no forwarded header; the app decides (TRUSTED_PROXIES, FORWARDED_ALLOW_IPS).
-    assert conf["forwarded_allow_ips"] == "" and conf["forwarder_headers"] == "" and conf["secure_scheme_headers"] == {}
-    monkeypatch.setenv("GUNICORN_TIMEOUT", "soon")
-    with pytest.raises(SettingsError, match="GUNICORN_TIMEOUT"):
-        runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 
 
 def test_the_readme_table_is_the_declared_settings() -> None:

@@ -1,13 +1,13 @@
 """The render pool: PDF renders in a few pre-started processes, so that no render ever runs in a serving process.
 
 `PooledRenderer` is the app's `PdfRenderer` (a subclass) and keeps its `render()`: same arguments, same bytes,
-the same PdfBusy, PdfTooSlow and PdfTooLong. Until `start()` is called (the server calls it in each worker as it
+the same PdfBusy, PdfTooSlow and PdfTooLong. Until `start()` is called (the server calls it in its process as it
 starts serving), it renders as PdfRenderer does: start-up, the CLI and the test client work unchanged.
 
 Once started, in the serving process:
 
-- A zygote is forked while the worker is still single-threaded: a warm copy of the app (fonts, stylesheets and
-  WeasyPrint's caches already loaded in the preloaded master) that does nothing but fork render processes on
+- A zygote is forked while the serving process is still single-threaded: a warm copy of the app (fonts, stylesheets and
+  WeasyPrint's caches already loaded when the app was made) that does nothing but fork render processes on
   request. Every render process comes from it, so none is ever forked from a process running request threads.
 - `size` render processes (PDF_POOL_SIZE; one per CPU by default) wait for work, at a lower CPU priority than the
   server, so pages stay quick while they render. Each renders in its own process, one document at a time, under
@@ -85,7 +85,7 @@ def _receive(sock: socket.socket, deadline: float | None = None) -> tuple[dict[s
 
 
 def _reset_signals() -> None:
-    """A child of the serving process inherits its signal set-up (asyncio's wakeup fd, gunicorn's handlers)."""
+    """A child of the serving process inherits its signal set-up (a wakeup fd, the server's signal handlers)."""
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)
     for name in ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGCHLD"):
@@ -93,7 +93,7 @@ def _reset_signals() -> None:
 
 
 def _close_listening_sockets(keep: set[int]) -> None:
-    """gunicorn's listening sockets stay with the server: a render process must never hold the port."""
+    """The server's listening sockets stay with it: a render process must never hold the port."""
     for name in os.listdir("/proc/self/fd"):
         fd = int(name)
         if fd in keep or fd < 3:

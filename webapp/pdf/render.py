@@ -400,7 +400,7 @@ class PdfRenderer:
         passes a typical summary); the default is a short page of regular and bold text."""
         for tag in self._variant_css:
             html = (documents or {}).get(tag) or (
-                f'<html lang="{tag}"><head><title>warm-up</title></head><body><h1>预热 預熱</h1>'
+                f'<html lang="{tag}"><head><title>warm-up</title></head><body><h1 id="x">预热 預熱</h1>'
                 "<p>逾期应对指南 逾期應對指南 <strong>0123</strong> <a href='#x'>abc</a></p>"
                 "<ul><li>一</li></ul><table><tr><th>二</th><td>三</td></tr></table></body></html>"
             )

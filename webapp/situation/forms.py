@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Protocol
 
-from webapp.situation.model import DEFAULT_PLATFORM, RATE_PLACES, canonical
+from webapp.situation.model import DEFAULT_PLATFORM, FORBIDDEN_CATEGORIES, MAX_LOG_ENTRIES, RATE_PLACES, canonical
 from webapp.variants import Variant
 
 SCALARS = (
@@ -73,12 +73,18 @@ _CHINESE_DIGITS = {
 }
 
 
+# The longest penalty rate a reader types (日利率万分之五点五, 年化利率24%): room for the words, not for pages.
+RATE_TEXT_LENGTH = 30
+
+
 @dataclass(frozen=True)
 class FormProblem:
-    """An answer the form could not read: the field and a code errors.py turns into a message."""
+    """An answer the form could not read: the field, a code field_errors.py turns into a message, and what the
+    message needs (a limit)."""
 
     field: str
-    code: str  # rate_unit_missing | rate_unit_conflict | rate_format
+    code: str  # rate_unit_missing | rate_unit_conflict | rate_format | control_characters | string_too_long | too_long
+    context: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,13 @@ def _chinese_number(text: str) -> str | None:
 
 
 def read_rate(text: str, unit: str) -> RateReading | FormProblem:
-    """The penalty rate per day in percent, from what the reader typed and the unit they chose (if any)."""
+    """The penalty rate per day in percent, from what the reader typed and the unit they chose (if any). What was
+    typed is shown back on the page and in the PDF, so it gets the checks every text field gets first: no control
+    or formatting characters, and a bounded length."""
+    if any(unicodedata.category(ch) in FORBIDDEN_CATEGORIES for ch in text):
+        return FormProblem("penalty_daily_rate_percent", "control_characters")
+    if len(text.strip()) > RATE_TEXT_LENGTH:
+        return FormProblem("penalty_daily_rate_percent", "string_too_long", {"max_length": RATE_TEXT_LENGTH})
     rest = _FILLER.sub("", _plain(text).replace("％", "%"))
     kind: Kind | None = None
     for marker, marked in _KIND_MARKERS:
@@ -252,11 +264,22 @@ def parse(form: FormData, variant: Variant) -> FormInput:
         match = _LOG_KEY.match(key)
         if match:
             rows.setdefault(int(match.group(1)), {})[match.group(2)] = form.get(key, "")
-    log_rows, log_row_of, entries = [], [], []
-    for number in sorted(rows):
+    log_rows: list[dict[str, str]] = []
+    log_row_of: list[int] = []
+    entries: list[dict[str, str]] = []
+    numbers = sorted(rows)
+    for index, number in enumerate(numbers):
         row = {f: rows[number].get(f, "") for f in LOG_FIELDS}
+        filled = any(row[f].strip() for f in ("date", "time", "note"))  # a row with only a channel chosen is blank
+        if len(log_rows) >= MAX_LOG_ENTRIES:
+            # Rows past the most the model takes are neither read nor shown again: a crafted post of a thousand
+            # rows costs what the largest real one does. Blank rows there (the form's spare ones) are no error.
+            rest = (rows[n].get(f, "") for n in numbers[index:] for f in ("date", "time", "note"))
+            if any(text.strip() for text in rest):
+                problems.append(FormProblem("contact_log", "too_long", {"max_length": MAX_LOG_ENTRIES}))
+            break
         log_rows.append(row)
-        if any(row[f].strip() for f in ("date", "time", "note")):  # a row with only a channel chosen is blank
+        if filled:
             log_row_of.append(len(log_rows) - 1)
             entry = {f: row[f].strip() for f in LOG_FIELDS if row[f].strip()}
             for part in ("date", "time"):

@@ -9,11 +9,13 @@ from urllib.parse import quote
 from flask import Blueprint, Response, render_template, request
 from flask_babel import force_locale
 from markupsafe import Markup
-from werkzeug.exceptions import ServiceUnavailable
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
+from webapp.access_log import CLIENT_LEFT
 from webapp.field_errors import FieldError, field_error
 from webapp.formatting import nowrap
-from webapp.pdf.render import PdfBusy, PdfTooLong, PdfTooSlow
+from webapp.limits import SlotsTaken, client_key
+from webapp.pdf.render import ClientGone, PdfBusy, PdfTooLong, PdfTooSlow
 from webapp.situation import forms
 from webapp.situation.assess import Assessment
 from webapp.situation.model import DEFAULT_PLATFORM, Answers, Contact, LenderType
@@ -87,15 +89,20 @@ def form(v: Variant) -> Response:
 
 @bp.post("/<variant:v>/situation")
 def form_again(v: Variant) -> Response:
-    """The form again, filled in with what the reader posted: "change answers" on a summary."""
-    return show_form(v, forms.parse(request.form, v), [])
+    """The form again, filled in with what the reader posted: "change answers" on a summary. Validated as a summary
+    is, and bounded by the form's reading (at most MAX_LOG_ENTRIES log rows are shown again), so that a crafted post
+    costs no more than a summary; answers a summary would refuse come back with their errors."""
+    form_input, answers = _validated(v)
+    if isinstance(answers, Answers):
+        return show_form(v, form_input, [])
+    return show_form(v, form_input, answers, status=422)
 
 
 def _validated(v: Variant) -> tuple[forms.FormInput, Answers | list[FieldError]]:
     """The answers, or every problem at once: what the form could not read, then what the model refused."""
     form_input = forms.parse(request.form, v)
     answers = validate(form_input.data)
-    problems = [field_error((p.field,), p.code) for p in form_input.problems]
+    problems = [field_error((p.field,), p.code, p.context) for p in form_input.problems]
     if problems:
         return form_input, problems + ([] if isinstance(answers, Answers) else answers)
     return form_input, answers
@@ -145,15 +152,28 @@ def too_long_error() -> FieldError:
     return field_error(("contact_log",), "too_long_to_print")
 
 
+class ClientLeft(HTTPException):
+    """The reader hung up while their PDF waited for a render process: nothing was rendered, nobody reads this."""
+
+    code = CLIENT_LEFT
+    description = "The client left before its answer was ready."
+
+
 def render_pdf_or_refuse(
     answers: Answers, assessment: Assessment, rate: forms.RateReading | None = None
 ) -> bytes | None:
-    """The summary PDF, or None when it would be too long to print; a render over time is a 503 to retry.
-    `rate`: how the form read the penalty rate, shown back in the PDF as on the page."""
+    """The summary PDF, or None when it would be too long to print; a render over time, a busy pool, or a client
+    already holding its share of the pool is a 503 to retry. `rate`: how the form read the penalty rate, shown back
+    in the PDF as on the page."""
     try:
-        return render_summary_pdf(answers, assessment, rate=rate)
+        with state().pdf_slots.hold(client_key()):
+            return render_summary_pdf(answers, assessment, rate=rate)
     except PdfTooLong:
         return None
+    except ClientGone as gone:
+        raise ClientLeft() from gone
+    except SlotsTaken as taken:
+        raise ServiceUnavailable(retry_after=10) from taken
     except (PdfTooSlow, PdfBusy) as busy:
         raise ServiceUnavailable(retry_after=30) from busy
 
