@@ -36,6 +36,10 @@ LIMITED_ENDPOINTS = {
     "situation.summary_pdf": PDF_LIMIT,
     "api.assessment": SUMMARY_LIMIT,
     "api.summary_pdf": PDF_LIMIT,
+    "letters.letter": SUMMARY_LIMIT,
+    "letters.letter_pdf": PDF_LIMIT,
+    "api.letter": SUMMARY_LIMIT,
+    "api.letter_pdf": PDF_LIMIT,
 }
 
 

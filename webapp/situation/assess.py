@@ -4,7 +4,7 @@ Money is Decimal and rounded half-up to the fen; dates are calendar dates in Asi
 request, a file or the clock: the view passes `today`.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from webapp.situation.model import Answers, Contact, LenderType
+from webapp.situation.model import Answers, Contact, LenderType, LogEntry
 from webapp.situation.rules import Rules, VariantTexts
 from webapp.sources import Source
 from webapp.variants import VARIANTS
@@ -203,8 +203,13 @@ def is_night(at: time, rules: Rules) -> bool:
 def logged_kinds(answers: Answers, rules: Rules) -> dict[Contact, list[int]]:
     """Each kind of contact the log shows, with its rows: a row is its channel, and a night contact too when its
     time falls between 22:00 and 08:00."""
+    return log_kinds(answers.contact_log, rules)
+
+
+def log_kinds(log: Sequence[LogEntry], rules: Rules) -> dict[Contact, list[int]]:
+    """The same for any contact log (a letter's as well as the situation's)."""
     rows: dict[Contact, list[int]] = {}
-    for index, entry in enumerate(answers.contact_log):
+    for index, entry in enumerate(log):
         rows.setdefault(entry.channel, []).append(index)
         if entry.time is not None and is_night(entry.time, rules) and entry.channel != Contact.NIGHT_CONTACT:
             rows.setdefault(Contact.NIGHT_CONTACT, []).append(index)

@@ -247,12 +247,21 @@ def parse(form: FormData, variant: Variant) -> FormInput:
     data["contacts"] = values["contacts"]
     data["reachable"] = values["reachable"] != "no"
 
+    log_rows, log_row_of, entries = parse_log(form)
+    data["contact_log"] = entries
+    return FormInput(data=data, values=values, log_rows=log_rows, log_row_of=log_row_of, problems=problems, rate=rate)
+
+
+def parse_log(form: FormData) -> tuple[list[dict[str, str]], list[int], list[dict[str, str]]]:
+    """The contact log's rows as posted (to show again), the form row of each model entry, and the entries."""
     rows: dict[int, dict[str, str]] = {}
     for key in form:
         match = _LOG_KEY.match(key)
         if match:
             rows.setdefault(int(match.group(1)), {})[match.group(2)] = form.get(key, "")
-    log_rows, log_row_of, entries = [], [], []
+    log_rows: list[dict[str, str]] = []
+    log_row_of: list[int] = []
+    entries: list[dict[str, str]] = []
     for number in sorted(rows):
         row = {f: rows[number].get(f, "") for f in LOG_FIELDS}
         log_rows.append(row)
@@ -263,8 +272,7 @@ def parse(form: FormData, variant: Variant) -> FormInput:
                 if part in entry:
                     entry[part] = _plain(entry[part])
             entries.append(entry)
-    data["contact_log"] = entries
-    return FormInput(data=data, values=values, log_rows=log_rows, log_row_of=log_row_of, problems=problems, rate=rate)
+    return log_rows, log_row_of, entries
 
 
 def empty() -> FormInput:
