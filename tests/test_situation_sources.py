@@ -82,6 +82,8 @@ CATALOG_LABELS = {
     "This guide is general information, not legal advice. It was last reviewed on %(date)s; laws and platform "
     "practices change.",
     "One row for each call, message or visit. It is printed as a table you can show to a regulator or a lawyer.",
+    "Court that issued the payment order",  # a letter form's label: which court, no rule
+    "Date you received the payment order",
     # The home page's introduction (home.html, not part of the summary) does state law unsourced: reported to its
     # owner to move into content with a source; listed here so this test guards everything else.
     "Being overdue is a debt problem, not a crime. Collectors may contact you, but the law sets limits. Here is what "

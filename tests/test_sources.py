@@ -71,7 +71,7 @@ def test_only_confirmed_sources_with_a_checked_date(registry: SourceRegistry) ->
     for source_id in registry.ids:
         source = registry.get(source_id, HANS)
         assert source.status in {"V", "V2"}
-        assert date(2026, 11, 28) <= source.checked <= date(2026, 11, 29)
+        assert date(2026, 11, 28) <= source.checked <= date(2026, 12, 3)
         assert source.url is None or source.url.startswith("https://")
 
 

@@ -19,7 +19,7 @@ from webapp.pdf.fonts import PDF_FONT_FAMILIES
 from webapp.pdf.pool import PooledRenderer
 from webapp.pwa import caching, service_worker
 from webapp.situation.assess import unknown_conditions
-from webapp.situation.letters.texts import load_letters
+from webapp.situation.letters.texts import load_letters, unknown_letter_kinds
 from webapp.situation.rules import RulesError, load_rules
 from webapp.state import EXTENSION_KEY, AppState
 from webapp.variants import HANS, VARIANTS
@@ -55,6 +55,8 @@ def build_state(app: Flask, config: settings.Settings) -> AppState:
         raise ContentError(str(error)) from error
     if unknown := unknown_conditions(rules):
         raise ContentError(f"{config.GUIDES_DIR / 'data'}: next steps name unknown conditions {unknown}")
+    if unknown := unknown_letter_kinds(rules):
+        raise ContentError(f"{config.GUIDES_DIR / 'data'}: next steps link to unknown letters {unknown}")
     check_step_links(rules, library, config.GUIDES_DIR / "data")
     found = fonts.find_fonts()
     check_fonts(found)

@@ -113,6 +113,7 @@ class Action(BaseModel):
     why: str
     sources: list[SourceRef]  # behind every statement of law or of a rule in `why`; empty for plain advice
     guide: GuideRef | None = None  # where a guide says more: the summary links to it
+    letter: str | None = None  # the kind of letter that fits this step: the summary links to its form
 
 
 class Assessment(BaseModel):
@@ -317,6 +318,7 @@ CONDITIONS: dict[str, Callable[[Situation], bool]] = {
         s.contacts & {Contact.CALL_CONTACTS, Contact.CALL_EMPLOYER, Contact.PUBLIC_EXPOSURE}
     ),
     "visited": lambda s: bool(s.contacts & {Contact.HOME_VISIT, Contact.WORKPLACE_VISIT}),
+    "night_contact": lambda s: Contact.NIGHT_CONTACT in s.contacts,
 }
 
 
@@ -341,6 +343,7 @@ def actions(situation: Situation, texts: VariantTexts, format_money: MoneyFormat
             why=step.why.format(**fill),
             sources=source_refs(step.sources),
             guide=guide_ref(step.guide),
+            letter=step.letter,
         )
         for step in texts.actions
         if CONDITIONS[step.when](situation)

@@ -64,7 +64,8 @@ def show_form(v: Variant, form: forms.LetterForm, errors: list[FieldError], stat
     texts = texts_for(v)
     k = texts.kind(form.kind)
     contact_texts = state().rules.for_variant(v).contacts
-    sources = list({s.id: s for part in [*k.does, *refusals] for s in part.sources}.values())
+    cited = [s for st in k.does for s in st.sources] + [s for r in refusals for s in r.sources]
+    sources = list({s.id: s for s in cited}.values())
     html = render_template(
         "letters/form.html",
         kind=form.kind,

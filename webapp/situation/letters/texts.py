@@ -22,7 +22,7 @@ from webapp.situation.letters.model import (
     ThirdParty,
 )
 from webapp.situation.model import Contact
-from webapp.situation.rules import RulesError, SourceLookup, Statement
+from webapp.situation.rules import Rules, RulesError, SourceLookup, Statement
 from webapp.sources import Source
 from webapp.variants import VARIANTS, Variant
 
@@ -191,3 +191,9 @@ def load_letters(data_dir: Path, lookup: SourceLookup, converter: Converter) -> 
     if set(letters.for_variant(VARIANTS["zh-hans"]).lender_kinds) != set(LenderKind):
         raise RulesError(f"{path}: lender_kinds must name every kind of lender")
     return letters
+
+
+def unknown_letter_kinds(rules: Rules) -> list[str]:
+    """Letters the next steps link to that no kind declares (checked at start-up: a typo must not hide a link)."""
+    named = {a.letter for texts in rules.texts.values() for a in texts.actions if a.letter}
+    return sorted(named - {k.value for k in LetterKind})
