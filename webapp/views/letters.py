@@ -49,6 +49,17 @@ def part_html(part: Part) -> Markup:
     return escape(part.template).format(**fill)
 
 
+@bp.app_template_filter("addressee")
+def addressee(text: str, name: str | None = None) -> Markup:
+    """Text naming who receives a letter, that name marked as a name (class "addressee"): a court or a regulator
+    named is no statement about the law."""
+    name = text if name is None else name
+    before, found, after = text.partition(name)
+    if not found:
+        return escape(text)
+    return escape(before) + Markup('<span class="addressee">{}</span>').format(name) + escape(after)
+
+
 def kind_or_404(kind: str) -> LetterKind:
     try:
         return LetterKind(kind)
