@@ -31,7 +31,7 @@ from webapp.views.situation import no_store, pdf_response
 bp = Blueprint("letters", __name__)
 
 # Fills that are dates or amounts: kept on one line, as on the summary.
-ON_ONE_LINE = frozenset({"deadline", "received_on", "start", "monthly", "offer", "hours_from", "hours_until"})
+ON_ONE_LINE = frozenset({"deadline", "received_on", "start", "monthly", "offer", "hours_from", "hours_until", "blank"})
 
 
 @bp.app_template_filter("letter_part")
