@@ -47,9 +47,7 @@ def test_every_statement_of_law_in_the_letters_names_its_sources(where: str, tex
 def test_the_check_fails_for_a_rule_without_a_source() -> None:
     """The guard itself: a sentence of law with no source is caught (this is the test that fails when one is
     added to the data without its sources)."""
-    bad = statements(
-        {"kinds": {"x": {"does": [{"text": "法院会裁定驳回只说没有能力还款的异议。", "sources": []}]}}}
-    )
+    bad = statements({"kinds": {"x": {"does": [{"text": "法院会裁定驳回只说没有能力还款的异议。", "sources": []}]}}})
     assert [where for where, text, sources in bad if states_law(text) and not sources] == ["kinds.x.does.0"]
 
 

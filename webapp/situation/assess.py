@@ -318,7 +318,10 @@ CONDITIONS: dict[str, Callable[[Situation], bool]] = {
         s.contacts & {Contact.CALL_CONTACTS, Contact.CALL_EMPLOYER, Contact.PUBLIC_EXPOSURE}
     ),
     "visited": lambda s: bool(s.contacts & {Contact.HOME_VISIT, Contact.WORKPLACE_VISIT}),
-    "night_contact": lambda s: Contact.NIGHT_CONTACT in s.contacts,
+    # Night contacts alone: with threats or the like, report_unlawful already leads to the complaint.
+    "night_contact_only": lambda s: (
+        Contact.NIGHT_CONTACT in s.contacts and not any(c.level == Level.UNLAWFUL for c in s.conduct)
+    ),
 }
 
 
