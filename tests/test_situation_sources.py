@@ -82,6 +82,8 @@ CATALOG_LABELS = {
     "This guide is general information, not legal advice. It was last reviewed on %(date)s; laws and platform "
     "practices change.",
     "One row for each call, message or visit. It is printed as a table you can show to a regulator or a lawyer.",
+    "Court that issued the payment order",  # a letter form's label: which court, no rule
+    "Date you received the payment order",
 }
 
 

@@ -19,10 +19,11 @@ from webapp.pdf.fonts import PDF_FONT_FAMILIES
 from webapp.pdf.pool import PooledRenderer
 from webapp.pwa import caching, service_worker
 from webapp.situation.assess import unknown_conditions
+from webapp.situation.letters.texts import load_letters, unknown_letter_kinds
 from webapp.situation.rules import RulesError, load_rules
 from webapp.state import EXTENSION_KEY, AppState
 from webapp.variants import HANS, VARIANTS
-from webapp.views import api, errors, health, pages, situation
+from webapp.views import api, errors, health, letters, pages, situation
 
 
 class HtmlSafeJSONProvider(DefaultJSONProvider):
@@ -49,10 +50,13 @@ def build_state(app: Flask, config: settings.Settings) -> AppState:
     library = load_library(config.GUIDES_DIR, converter, glossary_path.read_text(encoding="utf-8"))
     try:
         rules = load_rules(config.GUIDES_DIR / "data", library.sources.get, converter)
+        letters = load_letters(config.GUIDES_DIR / "data", library.sources.get, converter)
     except RulesError as error:
         raise ContentError(str(error)) from error
     if unknown := unknown_conditions(rules):
         raise ContentError(f"{config.GUIDES_DIR / 'data'}: next steps name unknown conditions {unknown}")
+    if unknown := unknown_letter_kinds(rules):
+        raise ContentError(f"{config.GUIDES_DIR / 'data'}: next steps link to unknown letters {unknown}")
     check_step_links(rules, library, config.GUIDES_DIR / "data")
     found = fonts.find_fonts()
     check_fonts(found)
@@ -78,6 +82,7 @@ def build_state(app: Flask, config: settings.Settings) -> AppState:
         fonts=found,
         drawable=fonts.coverage(sans_sc, PDF_FONT_FAMILIES["zh-Hans"]),
         rules=rules,
+        letters=letters,
         catalogs=catalogs.loaded(config.TRANSLATIONS_DIR),
         assets=assets.Assets(static),
         pdf_renderer=renderer,
@@ -113,6 +118,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(situation.bp)
+    app.register_blueprint(letters.bp)
     app.register_blueprint(api.bp)
     limits.init_app(app, app_state.limiter)
     service_worker.init_app(app)

@@ -1,5 +1,6 @@
 """Validation errors as values a reader can act on: the field, a stable code, and a message in their variant."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -75,6 +76,16 @@ MESSAGES = {
         "%(field)s: the unit typed with the number is not the unit chosen from the list; keep only one of them."
     ),
     "rate_format": _("%(field)s: enter a rate such as 万分之5, 0.05%% or 年化18%%."),
+    # The letters' forms.
+    "too_short": _("%(field)s: choose at least one."),
+    "duplicate_choices": _("%(field)s: each choice can be ticked once."),
+    "cannot_pay_only": _("%(field)s: “I cannot pay now” cannot be the only reason. Why, and what to do instead:"),
+    "other_needs_details": _("%(field)s: say what your other reason is."),
+    "received_after_letter": _("%(field)s cannot be after the date of the letter."),
+    "hours_order": _("%(field)s: the end must be later than the start."),
+    "offer_or_monthly": _("%(field)s: enter a monthly amount, a one-off amount, or both."),
+    "start_in_past": _("%(field)s cannot be before the date of the letter."),
+    "nothing_to_complain": _("%(field)s: say what happened, tick what they did, or add rows to your record."),
 }
 _RATE_PER_DAY = _("%(field)s: enter the rate per day in percent, as a number such as 0.05.")
 _RATE_PER_YEAR = _("%(field)s: enter the rate per year in percent, as a number such as 18 or 24.5.")
@@ -100,16 +111,19 @@ class FieldError:
         return {"field": self.field, "code": self.code, "message": self.message}
 
 
-def field_label(path: tuple[str | int, ...]) -> str:
+def field_label(path: tuple[str | int, ...], labels: Mapping[str, Any] = FIELD_LABELS) -> str:
+    """The field's name as the form shows it; `labels`: the form's labels (the situation's by default)."""
     if not path:
         return str(_("Your answers"))
     head = str(path[0])
-    label = str(FIELD_LABELS.get(head, head))
+    label = str(labels.get(head, head))
     if head == "contact_log" and len(path) >= 2 and isinstance(path[1], int):
         row = str(_("%(log)s, row %(row)s", log=label, row=path[1] + 1))
         if len(path) < 3:
             return row
         return str(_("%(row)s: %(part)s", row=row, part=FIELD_LABELS.get(str(path[2]), path[2])))
+    if len(path) >= 2 and f"{head}.{path[1]}" in labels:  # a part of a grouped answer: the hours' start
+        return str(labels[f"{head}.{path[1]}"])
     return label
 
 
@@ -121,27 +135,37 @@ def _limit(ctx: dict[str, Any]) -> str:
     return ""
 
 
-def from_validation_error(error: ValidationError) -> list[FieldError]:
-    """One FieldError per problem, in the order pydantic found them; the first per field is kept."""
+def from_validation_error(
+    error: ValidationError,
+    labels: Mapping[str, Any] = FIELD_LABELS,
+    model_fields: Mapping[str, str] = MODEL_ERROR_FIELDS,
+) -> list[FieldError]:
+    """One FieldError per problem, in the order pydantic found them; the first per field is kept. `labels` and
+    `model_fields` (the field each model-level error belongs to): the situation's unless a letter's are given."""
     found: dict[str, FieldError] = {}
     for problem in error.errors(include_url=False, include_input=False):
         code = problem["type"]
         path = tuple(problem["loc"])
-        if not path and code in MODEL_ERROR_FIELDS:
-            path = (MODEL_ERROR_FIELDS[code],)
+        if not path and code in model_fields:
+            path = (model_fields[code],)
         ctx = problem.get("ctx") or {}
         name = ".".join(str(part) for part in path) or "__root__"
-        found.setdefault(name, field_error(path, code, ctx))
+        found.setdefault(name, field_error(path, code, ctx, labels))
     return list(found.values())
 
 
-def field_error(path: tuple[str | int, ...], code: str, ctx: dict[str, Any] | None = None) -> FieldError:
+def field_error(
+    path: tuple[str | int, ...],
+    code: str,
+    ctx: dict[str, Any] | None = None,
+    labels: Mapping[str, Any] = FIELD_LABELS,
+) -> FieldError:
     """The error for one field: its dotted path, the code, and the message in the reader's variant."""
     ctx = ctx or {}
     head = str(path[0]) if path else ""
     message = FIELD_MESSAGES.get((head, code)) or MESSAGES.get(code, _WRONG_KIND)
     text = str(message) % {
-        "field": field_label(path),
+        "field": field_label(path, labels),
         "limit": _limit(ctx),
         "characters": ctx.get("characters", ""),
         "places": ctx.get("places", ""),

@@ -40,8 +40,8 @@ from webapp.settings import Settings
 
 ANSWERS_LIMIT = "30 per minute;300 per hour"  # every POST of answers, all routes together
 PDF_LIMIT = "10 per minute;100 per hour"  # summary PDFs, both routes together
-ANSWER_ENDPOINTS = ("situation.form_again", "situation.summary", "api.assessment")
-PDF_ENDPOINTS = ("situation.summary_pdf", "api.summary_pdf")
+ANSWER_ENDPOINTS = ("situation.form_again", "situation.summary", "api.assessment", "letters.letter", "api.letter")
+PDF_ENDPOINTS = ("situation.summary_pdf", "api.summary_pdf", "letters.letter_pdf", "api.letter_pdf")
 NOT_COUNTED = frozenset({499, 503})  # the client left, or was asked to come back later
 
 

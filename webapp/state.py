@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # types only: every module may read the state, so this one im
     from webapp.limits import ClientSlots
     from webapp.pdf.pool import PooledRenderer
     from webapp.settings import Settings
+    from webapp.situation.letters.texts import Letters
     from webapp.situation.rules import Rules
 
 EXTENSION_KEY = "yuqi_guide"
@@ -37,6 +38,7 @@ class AppState:
     fonts: dict[str, Path | None]  # family -> file, None when missing
     drawable: frozenset[int]  # code points the embedded font can draw: what a reader may type into a PDF
     rules: Rules
+    letters: Letters  # the letters' texts, in both variants
     catalogs: CatalogStatus
     assets: Assets
     pdf_renderer: PooledRenderer  # a PdfRenderer that renders in its pool of processes once the server starts it

@@ -64,6 +64,7 @@ def summary_context(answers: Answers, assessment: Assessment) -> dict[str, Any]:
         "channels": channels,
         "log_findings": log_findings(assessment),
         "guide_titles": {guide.slug: guide.short_title for guide in state().library.all(variant)},
+        "letter_titles": {k.value: t.title for k, t in state().letters.for_variant(variant).kinds.items()},
     }
 
 

@@ -8,11 +8,13 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import LiveServer, go_offline, go_online, wait_until, wait_until_offline_ready
 from tests.helpers import GUIDE_SLUG, GUIDE_SLUGS, GUIDE_SOURCE
+from tests.letter_cases import KINDS as LETTER_KINDS
 from webapp import create_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
-PAGES = ["/{v}/", *(f"/{{v}}/guides/{slug}" for slug in GUIDE_SLUGS), "/{v}/situation", "/{v}/offline"]
+LETTERS = ["/{v}/letters/", *(f"/{{v}}/letters/{kind}" for kind in LETTER_KINDS)]
+PAGES = ["/{v}/", *(f"/{{v}}/guides/{slug}" for slug in GUIDE_SLUGS), "/{v}/situation", *LETTERS, "/{v}/offline"]
 
 
 @pytest.mark.parametrize("code", VARIANTS)
@@ -112,8 +114,10 @@ def test_precache_holds_every_page_and_asset_and_nothing_personal(page: Page, se
     assert {re.sub(r"\.[0-9a-f]{10}\.", ".", a) for a in assets} == {
         "/assets/css/site.css",
         "/assets/css/situation.css",
+        "/assets/css/letters.css",
         "/assets/js/app.js",
         "/assets/js/situation.js",
+        "/assets/js/letters.js",
         "/assets/icons/favicon-32.png",
     }
     every_url = [url for urls in stored.values() for url in urls]

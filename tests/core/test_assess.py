@@ -64,6 +64,10 @@ STEP_FLOWS: dict[str, tuple[dict[str, object], dict[str, object] | None]] = {
     ),
     "stay_reachable": ({"reachable": False}, {}),
     "protect_contacts": ({"contacts": ["call_employer"]}, {"contacts": ["phone"]}),
+    "complain_night_calls": (
+        {"contact_log": [{"date": "2026-11-20", "time": "23:10", "channel": "phone"}]},
+        {"contact_log": [{"date": "2026-11-20", "time": "23:10", "channel": "threats_or_insults"}]},
+    ),
     "visit_rights": ({"contacts": ["workplace_visit"]}, {"contacts": ["sms"]}),
     "check_credit_report": ({}, {"due_date": "2026-12-05"}),
     "keep_evidence": ({"due_date": "2026-12-05"}, None),

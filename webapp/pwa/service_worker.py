@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, has_app_context, rend
 from flask_babel import force_locale, gettext
 
 from webapp.negotiation import current_variant
+from webapp.situation.letters.model import LetterKind
 from webapp.state import state
 from webapp.variants import VARIANTS, Variant
 
@@ -27,7 +28,15 @@ THEME_COLOR = "#1d5e8c"
 BACKGROUND_COLOR = "#fdfcfa"
 # Fingerprinted files the pages need to render offline. Screenshots and large icons are fetched only by the
 # browser's install dialog, so they are not precached.
-PRECACHED_ASSETS = ("css/site.css", "css/situation.css", "js/app.js", "js/situation.js", "icons/favicon-32.png")
+PRECACHED_ASSETS = (
+    "css/site.css",
+    "css/situation.css",
+    "css/letters.css",
+    "js/app.js",
+    "js/situation.js",
+    "js/letters.js",
+    "icons/favicon-32.png",
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,8 @@ def page_urls(app: Flask, variant: Variant) -> list[str]:
         url_for("pages.home", v=variant),
         *(url_for("pages.guide", v=variant, slug=slug) for slug in library.slugs),
         url_for("situation.form", v=variant),
+        url_for("letters.index", v=variant),
+        *(url_for("letters.form", v=variant, kind=kind.value) for kind in LetterKind),
         url_for("pwa.offline", v=variant),
     ]
 

@@ -4,7 +4,7 @@ Money is Decimal and rounded half-up to the fen; dates are calendar dates in Asi
 request, a file or the clock: the view passes `today`.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from webapp.situation.model import Answers, Contact, LenderType
+from webapp.situation.model import Answers, Contact, LenderType, LogEntry
 from webapp.situation.rules import Rules, VariantTexts
 from webapp.sources import Source
 from webapp.variants import VARIANTS
@@ -113,6 +113,7 @@ class Action(BaseModel):
     why: str
     sources: list[SourceRef]  # behind every statement of law or of a rule in `why`; empty for plain advice
     guide: GuideRef | None = None  # where a guide says more: the summary links to it
+    letter: str | None = None  # the kind of letter that fits this step: the summary links to its form
 
 
 class Assessment(BaseModel):
@@ -203,8 +204,13 @@ def is_night(at: time, rules: Rules) -> bool:
 def logged_kinds(answers: Answers, rules: Rules) -> dict[Contact, list[int]]:
     """Each kind of contact the log shows, with its rows: a row is its channel, and a night contact too when its
     time falls between 22:00 and 08:00."""
+    return log_kinds(answers.contact_log, rules)
+
+
+def log_kinds(log: Sequence[LogEntry], rules: Rules) -> dict[Contact, list[int]]:
+    """The same for any contact log (a letter's as well as the situation's)."""
     rows: dict[Contact, list[int]] = {}
-    for index, entry in enumerate(answers.contact_log):
+    for index, entry in enumerate(log):
         rows.setdefault(entry.channel, []).append(index)
         if entry.time is not None and is_night(entry.time, rules) and entry.channel != Contact.NIGHT_CONTACT:
             rows.setdefault(Contact.NIGHT_CONTACT, []).append(index)
@@ -312,6 +318,10 @@ CONDITIONS: dict[str, Callable[[Situation], bool]] = {
         s.contacts & {Contact.CALL_CONTACTS, Contact.CALL_EMPLOYER, Contact.PUBLIC_EXPOSURE}
     ),
     "visited": lambda s: bool(s.contacts & {Contact.HOME_VISIT, Contact.WORKPLACE_VISIT}),
+    # Night contacts alone: with threats or the like, report_unlawful already leads to the complaint.
+    "night_contact_only": lambda s: (
+        Contact.NIGHT_CONTACT in s.contacts and not any(c.level == Level.UNLAWFUL for c in s.conduct)
+    ),
 }
 
 
@@ -336,6 +346,7 @@ def actions(situation: Situation, texts: VariantTexts, format_money: MoneyFormat
             why=step.why.format(**fill),
             sources=source_refs(step.sources),
             guide=guide_ref(step.guide),
+            letter=step.letter,
         )
         for step in texts.actions
         if CONDITIONS[step.when](situation)

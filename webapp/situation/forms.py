@@ -259,6 +259,18 @@ def parse(form: FormData, variant: Variant) -> FormInput:
     data["contacts"] = values["contacts"]
     data["reachable"] = values["reachable"] != "no"
 
+    log_rows, log_row_of, entries, log_problems = parse_log(form)
+    problems += log_problems
+    data["contact_log"] = entries
+    return FormInput(data=data, values=values, log_rows=log_rows, log_row_of=log_row_of, problems=problems, rate=rate)
+
+
+def parse_log(
+    form: FormData,
+) -> tuple[list[dict[str, str]], list[int], list[dict[str, str]], list[FormProblem]]:
+    """The contact log's rows as posted (to show again), the form row of each model entry, the entries, and what
+    is wrong with the log as a whole (more rows than the model takes)."""
+    problems: list[FormProblem] = []
     rows: dict[int, dict[str, str]] = {}
     for key in form:
         match = _LOG_KEY.match(key)
@@ -286,8 +298,7 @@ def parse(form: FormData, variant: Variant) -> FormInput:
                 if part in entry:
                     entry[part] = _plain(entry[part])
             entries.append(entry)
-    data["contact_log"] = entries
-    return FormInput(data=data, values=values, log_rows=log_rows, log_row_of=log_row_of, problems=problems, rate=rate)
+    return log_rows, log_row_of, entries, problems
 
 
 def empty() -> FormInput:

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from webapp.situation.assess import Assessment
+from webapp.situation.letters.model import MODELS, LetterKind
 from webapp.situation.model import Answers
 
 
@@ -18,6 +19,79 @@ class FieldErrorOut(BaseModel):
 
 class ErrorResponse(BaseModel):
     errors: list[FieldErrorOut]
+
+
+class LetterSourceOut(BaseModel):
+    id: str
+    title: str
+    url: str | None
+
+
+class LetterWarningOut(BaseModel):
+    code: str  # deadline_passed | cap_not_for_licensed | call_110 | find_lender_kind
+    text: str
+    sources: list[str]
+
+
+class LetterOut(BaseModel):
+    """DESIGN's letter: the plain text to paste or print, who receives it, its deadline (ISO date or null)."""
+
+    kind: LetterKind
+    title: str
+    to: str
+    text: str
+    deadline: str | None
+    warnings: list[LetterWarningOut]
+    sources: list[LetterSourceOut]
+
+
+def _schema_name(kind: LetterKind) -> str:
+    return MODELS[kind].__name__
+
+
+def letter_paths() -> dict[str, Any]:
+    """Each letter's two addresses: JSON in, the letter as JSON or as a PDF out."""
+    paths: dict[str, Any] = {}
+    for kind in LetterKind:
+        body = {"required": True, "content": {"application/json": {"schema": _ref(_schema_name(kind))}}}
+        refused = (
+            " An objection whose only reason is `cannot_pay` is refused on `reasons` (code `cannot_pay_only`), with "
+            "what the court does with such an objection."
+            if kind == LetterKind.PAYMENT_ORDER_OBJECTION
+            else ""
+        )
+        paths[f"/api/v1/letters/{kind.value}"] = {
+            "post": {
+                "operationId": f"letter_{kind.name.lower()}",
+                "summary": f"The letter {kind.value}, as plain text with its sources",
+                "description": "Nothing sent is stored or logged." + refused,
+                "requestBody": body,
+                "responses": {
+                    "200": {
+                        "description": "The letter",
+                        "content": {"application/json": {"schema": _ref("LetterOut")}},
+                    },
+                    **COMMON_ERRORS,
+                },
+            }
+        }
+        paths[f"/api/v1/letters/{kind.value}.pdf"] = {
+            "post": {
+                "operationId": f"letter_{kind.name.lower()}_pdf",
+                "summary": f"The letter {kind.value} as a PDF with room to sign (file name letter-<date>.pdf)",
+                "description": "Nothing sent is stored or logged." + refused,
+                "requestBody": body,
+                "responses": {
+                    "200": {
+                        "description": "The letter, then a page for the reader: what it does, how to send it, sources",
+                        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                    },
+                    **COMMON_ERRORS,
+                    "503": _errors("The render took too long; retry after the Retry-After seconds."),
+                },
+            }
+        }
+    return paths
 
 
 def _ref(name: str) -> dict[str, Any]:
@@ -39,7 +113,13 @@ COMMON_ERRORS = {
 @cache
 def openapi_document() -> dict[str, Any]:
     _, schemas = models_json_schema(
-        [(Answers, "validation"), (Assessment, "serialization"), (ErrorResponse, "serialization")],
+        [
+            (Answers, "validation"),
+            (Assessment, "serialization"),
+            (ErrorResponse, "serialization"),
+            (LetterOut, "serialization"),
+            *((model, "validation") for model in MODELS.values()),
+        ],
         ref_template="#/components/schemas/{model}",
     )
     request_body = {"required": True, "content": {"application/json": {"schema": _ref("Answers")}}}
@@ -81,6 +161,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            **letter_paths(),
         },
         "components": {"schemas": schemas["$defs"]},
     }

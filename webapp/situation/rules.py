@@ -57,6 +57,7 @@ class ActionText:
     why: str
     sources: tuple[Source, ...]
     guide: str | None = None  # the guide section that says more: "court-papers#is-it-real"
+    letter: str | None = None  # the letter that fits this step: a kind of webapp/situation/letters/
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def load_rules(data_dir: Path, lookup: SourceLookup, converter: Converter) -> Ru
                 why=conv(a["why"]),
                 sources=tuple(cite(s) for s in a["sources"]),
                 guide=a.get("guide"),
+                letter=a.get("letter"),
             )
             for a in raw["actions.yaml"]["actions"]
         )

@@ -91,7 +91,8 @@ def root() -> BaseResponse:
 
 @bp.get("/<variant:v>/")
 def home(v: Variant) -> str:
-    return render_template("home.html", guides=library().all(v), situations=library().situations(v))
+    letters = list(state().letters.for_variant(v).kinds.values())
+    return render_template("home.html", guides=library().all(v), situations=library().situations(v), letters=letters)
 
 
 @bp.get("/<variant:v>/guides/<slug>")

@@ -1,5 +1,6 @@
 """The situation form and the summary it produces (HTML and PDF). Nothing here is stored or logged."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -140,10 +141,13 @@ def summary(v: Variant) -> Response:
     return no_store(Response(html, mimetype="text/html"))
 
 
-def pdf_response(pdf: bytes, as_of: date, variant: Variant) -> Response:
+def pdf_response(
+    pdf: bytes, as_of: date, variant: Variant, names: Callable[[date], tuple[str, str]] = download_name
+) -> Response:
+    """A PDF download under a neutral name (`names`: the summary's by default; a letter passes its own)."""
     response = Response(pdf, mimetype="application/pdf")
     with force_locale(variant.locale):
-        ascii_name, name = download_name(as_of)
+        ascii_name, name = names(as_of)
     response.headers["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
     return no_store(response)
 

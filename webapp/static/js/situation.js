@@ -109,6 +109,8 @@
     $("wipe-no").addEventListener("click", () => askToWipe(false));
     $("wipe-yes").addEventListener("click", () => {
       localStorage.removeItem(KEY);
+      // Every answer on this phone: the letters' forms keep theirs under keys of their own.
+      Object.keys(localStorage).filter((k) => k.startsWith("letter-answers-")).forEach((k) => localStorage.removeItem(k));
       while (rows.children.length > 1) rows.lastElementChild.remove();
       for (const field of form.elements) {
         if (field.type === "checkbox" || field.type === "radio") field.checked = emptyValue(field);
