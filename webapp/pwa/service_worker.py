@@ -27,7 +27,14 @@ THEME_COLOR = "#1d5e8c"
 BACKGROUND_COLOR = "#fdfcfa"
 # Fingerprinted files the pages need to render offline. Screenshots and large icons are fetched only by the
 # browser's install dialog, so they are not precached.
-PRECACHED_ASSETS = ("css/site.css", "css/situation.css", "js/app.js", "js/situation.js", "icons/favicon-32.png")
+PRECACHED_ASSETS = (
+    "css/site.css",
+    "css/situation.css",
+    "js/exit.js",
+    "js/app.js",
+    "js/situation.js",
+    "icons/favicon-32.png",
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ def page_urls(app: Flask, variant: Variant) -> list[str]:
         url_for("pages.home", v=variant),
         *(url_for("pages.guide", v=variant, slug=slug) for slug in library.slugs),
         url_for("situation.form", v=variant),
+        url_for("pages.no_trace", v=variant),
         url_for("pwa.offline", v=variant),
     ]
 

@@ -94,6 +94,12 @@ def home(v: Variant) -> str:
     return render_template("home.html", guides=library().all(v), situations=library().situations(v))
 
 
+@bp.get("/<variant:v>/no-trace")
+def no_trace(v: Variant) -> str:
+    """Leave no trace: the quick exit, private mode, the history, what the site keeps on the phone, how to wipe it."""
+    return render_template("no_trace.html")
+
+
 @bp.get("/<variant:v>/guides/<slug>")
 def guide(v: Variant, slug: str) -> str:
     found = library().get(slug, v)

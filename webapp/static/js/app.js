@@ -7,13 +7,6 @@
   const variant = document.documentElement.dataset.variant;
   const $ = (id) => document.getElementById(id);
 
-  // Quick exit (every page's header): leave at once, and leave this page out of the history, so "back" does not
-  // return to it.
-  $("quick-exit")?.addEventListener("click", (event) => {
-    event.preventDefault();
-    location.replace(event.currentTarget.href);
-  });
-
   // Offline indicator
   const offlineNote = $("offline-indicator");
   const showConnection = () => { offlineNote.hidden = navigator.onLine; };

@@ -1,0 +1,141 @@
+"""The reader on a phone (issue #21) in Chromium at 360 x 740: the quick exit always in reach and leaving nothing one
+Back away, every hotline a tap away, search offline in both scripts, nothing wider than a 320 px screen."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import LiveServer, wait_until
+from tests.helpers import GUIDE_SLUGS, GUIDES_DIR
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+VARIANT_CODES = ("zh-hans", "zh-hant")
+
+
+def longest_guide() -> str:
+    return max(GUIDE_SLUGS, key=lambda slug: len((GUIDES_DIR / slug / "guide.md").read_text(encoding="utf-8")))
+
+
+# A summary as long as a reader's can be: every kind of contact, a long repayment plan, 40 logged contacts.
+LARGE_SUMMARY = {
+    "platform": "58金融",
+    "due_date": "2026-03-01",
+    "overdue_amount": "123456.78",
+    "outstanding_total": "234567.89",
+    "penalty_daily_rate_percent": "万分之5",
+    "annual_rate_percent": "24",
+    "contract_date": "2019-06-01",
+    "lender_type": "private",
+    "monthly_payment": "500",
+    "reachable": "no",
+    "contacts": ["call_contacts", "call_employer", "home_visit", "night_contact", "threats_or_insults"],
+    **{
+        f"contact_log-{i}-{part}": value
+        for i in range(40)
+        for part, value in (
+            ("date", f"2026-0{3 + i % 6}-{10 + i % 18}"),
+            ("time", "23:40" if i % 3 == 0 else "10:15"),
+            ("channel", ("phone", "call_contacts", "home_visit", "threats_or_insults")[i % 4]),
+            ("note", "打给我姐姐，说要去我单位" * (1 + i % 3)),
+        )
+    },
+}
+
+POST = """([action, fields]) => {
+  const form = Object.assign(document.createElement("form"), { method: "post", action });
+  for (const [name, value] of Object.entries(fields)) {
+    for (const one of Array.isArray(value) ? value : [value]) {
+      form.append(Object.assign(document.createElement("input"), { type: "hidden", name, value: one }));
+    }
+  }
+  document.body.append(form);
+  form.submit();
+}"""
+
+
+def open_large_summary(page: Page, server: LiveServer, code: str) -> None:
+    """A summary posted as the form posts it (forty log rows typed by hand would make a slow test)."""
+    page.goto(f"{server.url}/{code}/situation")
+    with page.expect_navigation():
+        page.evaluate(POST, [f"/{code}/situation/summary", LARGE_SUMMARY])
+    expect(page.locator("table.evidence")).to_be_visible()
+
+
+def exit_in_view(page: Page) -> None:
+    box = page.locator("#quick-exit").bounding_box()
+    assert box is not None
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 740 and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    # Nothing covers it: the topmost element at its centre is the button itself.
+    covered = page.evaluate(
+        """([x, y]) => !document.elementFromPoint(x, y)?.closest("#quick-exit")""",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert not covered
+
+
+@pytest.mark.parametrize("code", VARIANT_CODES)
+def test_quick_exit_stays_in_reach_at_the_end_of_the_longest_guide_and_a_large_summary(
+    page: Page, server: LiveServer, code: str
+):
+    page.goto(f"{server.url}/{code}/guides/{longest_guide()}")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    assert page.evaluate("window.scrollY") > 10 * 740  # the end of a long page, far below the first screen
+    exit_in_view(page)
+    open_large_summary(page, server, code)
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    assert page.evaluate("window.scrollY") > 5 * 740
+    exit_in_view(page)
+
+
+ANSWER = "9876543"
+
+
+def typed_answers_on_screen(page: Page) -> list[str]:
+    """Every answer a reader could see on the page now showing, in any field or text."""
+    if page.url == "about:blank":
+        return []
+    return page.evaluate(
+        """(answer) => {
+          if (getComputedStyle(document.documentElement).display === "none") return [];
+          const fields = [...document.querySelectorAll("input, select, textarea")].map((f) => f.value);
+          return [...fields, document.body.innerText].filter((text) => text.includes(answer));
+        }""",
+        ANSWER,
+    )
+
+
+@pytest.mark.parametrize("bfcache", [True, False], ids=["back-forward-cache", "reloaded"])
+def test_back_after_a_quick_exit_from_a_summary_shows_no_answer(page: Page, server: LiveServer, bfcache: bool):
+    page.goto(f"{server.url}/zh-hans/situation")
+    if not bfcache:  # a page that cannot be kept whole in the back-forward cache loads again, and restores answers
+        page.evaluate("addEventListener('unload', () => {})")
+    page.fill("#due_date", "2026-10-01")
+    page.fill("#overdue_amount", ANSWER)
+    page.fill("input[name='contact_log-0-date']", "2026-10-05")
+    page.fill("input[name='contact_log-0-note']", f"电话{ANSWER}")
+    wait_until(page, f"(localStorage.getItem('situation-answers') || '').includes('{ANSWER}')")
+    page.click("#submit-button")
+    expect(page.locator("h1")).to_have_text("你的情况摘要")
+    assert typed_answers_on_screen(page)  # the check below can see an answer when one is shown
+    page.click("#quick-exit")
+    expect(page).to_have_url("about:blank")
+    for _ in range(3):  # back, and back again: to the form, then to the page before it
+        page.go_back()
+        page.wait_for_timeout(300)
+        assert typed_answers_on_screen(page) == []
+    # Opened again on purpose, the form still has the answers kept on this phone: the exit hid them, nothing more.
+    page.goto(f"{server.url}/zh-hans/situation")
+    expect(page.locator("#overdue_amount")).to_have_value(ANSWER)
+
+
+def test_the_exit_hides_the_page_before_the_next_one_arrives(page: Page, server: LiveServer):
+    page.goto(f"{server.url}/zh-hans/guides/{longest_guide()}")
+    # Read in the same task as the tap: before any next page could have arrived, on any network.
+    shown = page.evaluate(
+        """() => {
+          document.getElementById("quick-exit").click();
+          return [getComputedStyle(document.documentElement).display, document.title.replace("\\u200b", "")];
+        }"""
+    )
+    assert shown == ["none", ""]
+    expect(page).to_have_url("about:blank")
