@@ -2,10 +2,12 @@
 page, hotlines as tel: links, neutral titles, the offline search, the contents list and the variant switch."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
+import yaml
 
-from tests.helpers import GUIDE_SLUGS, elements, links, readable_text
+from tests.helpers import GUIDE_SLUGS, GUIDES_DIR, elements, links, readable_text
 
 CODES = ("zh-hans", "zh-hant")
 EVERY_PAGE = [
@@ -49,3 +51,135 @@ def test_leave_no_trace_opens_offline(client) -> None:
     worker = client.get("/sw.js").text
     for code in CODES:
         assert f'"url": "/{code}/no-trace"' in worker or f'"url":"/{code}/no-trace"' in worker
+
+
+# --- Hotlines: one tap to call, wherever a number is written ------------------------------------------------------
+
+
+def hotline_numbers() -> list[str]:
+    """Read from the data, as a content writer adds them: hotlines.yaml and the numbers opening channels' names."""
+    data = yaml.safe_load((GUIDES_DIR / "data" / "hotlines.yaml").read_text(encoding="utf-8"))
+    numbers = [str(entry["number"]) for entry in data["hotlines"]]
+    channels = yaml.safe_load((GUIDES_DIR / "data" / "channels.yaml").read_text(encoding="utf-8"))["channels"]
+    numbers += [m[0] for c in channels.values() if (m := re.match(r"[0-9]{3,}", c["name"]))]
+    return sorted(set(numbers))
+
+
+class _Calls(HTMLParser):
+    """Each written hotline number, and whether it is a tel: link to itself (a citation link such as [12368] is a
+    link already, and the number beside it is the one to tap)."""
+
+    def __init__(self, numbers: list[str]) -> None:
+        super().__init__()
+        self.pattern = re.compile(rf"(?<![0-9第])({'|'.join(numbers)})(?![0-9条元万号天年月日])")
+        self.links: list[str] = []  # the href of each open <a>
+        self.skip = 0  # inside <head>, <script> or <template>
+        self.plain: list[str] = []
+        self.tapped: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+        elif tag in ("head", "script", "template"):
+            self.skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.links:
+            self.links.pop()
+        elif tag in ("head", "script", "template"):
+            self.skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        for number in self.pattern.findall(data):
+            if not self.links:
+                self.plain.append(f"{number}: {data.strip()[:60]}")
+            elif self.links[-1] == f"tel:{number}":
+                self.tapped.append(number)
+
+
+def calls(html: str) -> _Calls:
+    parser = _Calls(hotline_numbers())
+    parser.feed(html)
+    return parser
+
+
+def test_the_hotlines_are_the_issues_six_and_every_complaint_channels_number() -> None:
+    assert {"110", "12356", "12368", "12378", "12348", "12321"} <= set(hotline_numbers())
+
+
+@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("slug", GUIDE_SLUGS)
+def test_every_hotline_in_every_guide_is_a_tel_link(client, slug: str, code: str) -> None:
+    found = calls(client.get(f"/{code}/guides/{slug}").text)
+    assert found.plain == []
+
+
+def test_the_help_guide_links_every_hotline(client) -> None:
+    for code in CODES:
+        assert set(calls(client.get(f"/{code}/guides/help").text).tapped) >= {"110", "12356", "12368", "12348"}
+
+
+SUMMARY_WITH_EVERY_CHANNEL = {
+    "due_date": "2026-03-01",
+    "overdue_amount": "5000",
+    "contract_date": "2019-06-01",
+    "lender_type": "unknown",
+    "monthly_payment": "100",
+    "contacts": ["home_visit", "threats_or_insults", "call_contacts", "night_contact", "impersonation"],
+}
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_hotline_in_the_summary_is_a_tel_link_and_the_pdf_keeps_plain_numbers(app, client, code: str) -> None:
+    response = client.post(f"/{code}/situation/summary", data=SUMMARY_WITH_EVERY_CHANNEL)
+    assert response.status_code == 200
+    found = calls(response.text)
+    assert found.plain == []
+    assert {"110", "12378", "12321"} <= set(found.tapped)
+    from webapp.summary import print_html
+
+    printed = print_html(app, {**SUMMARY_WITH_EVERY_CHANNEL, "variant": "zh-Hant" if code == "zh-hant" else "zh-Hans"})
+    assert "110" in printed and "tel:" not in printed
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_home_offers_a_one_tap_crisis_path_12356_then_110_first(client, code: str) -> None:
+    html = client.get(f"/{code}/").text
+    crisis = html.split('class="crisis"')[1].split("</section>")[0]
+    assert re.findall(r'href="tel:([0-9]+)"', crisis)[:2] == ["12356", "110"]
+    assert html.index('class="crisis"') < html.index('class="situations"')  # before anything else to choose
+
+
+def test_a_new_hotline_in_the_data_is_linked_everywhere(tmp_path) -> None:
+    import shutil
+
+    from webapp import create_app
+
+    guides = tmp_path / "guides"
+    shutil.copytree(GUIDES_DIR, guides)
+    data = guides / "data" / "hotlines.yaml"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace(
+            "hotlines:\n", 'hotlines:\n  - number: "12345"\n    name: 12345 热线\n    source: complaint-channels\n'
+        ),
+        encoding="utf-8",
+    )
+    guide = guides / "help" / "guide.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n也可以打12345问问。\n", encoding="utf-8")
+    app = create_app({"PDF_PRERENDER": False, "PDF_WARM_UP": False, "GUIDES_DIR": guides})
+    assert '<a href="tel:12345" class="tel">12345</a>问问' in app.test_client().get("/zh-hans/guides/help").text
+
+
+def test_numbers_that_are_not_calls_stay_plain() -> None:
+    from webapp.content import hotline_pattern, link_hotlines
+
+    pattern = hotline_pattern(("110", "12368"))
+    text = "民事诉讼法第110条；借了1100元；2110年；¥110；打110；12368。"
+    assert str(link_hotlines(text, pattern)).count("tel:") == 2
+
+
+@every_page
+def test_no_page_writes_a_hotline_that_cannot_be_tapped(client, page: str, code: str) -> None:
+    assert calls(client.get(page.format(v=code)).text).plain == []

@@ -139,3 +139,34 @@ def test_the_exit_hides_the_page_before_the_next_one_arrives(page: Page, server:
     )
     assert shown == ["none", ""]
     expect(page).to_have_url("about:blank")
+
+
+PLAIN_HOTLINES = r"""(numbers) => {
+  const pattern = new RegExp(`(?<![0-9第])(${numbers.join("|")})(?![0-9条條元万萬号號天年月日])`, "g");
+  const plain = [];
+  const tapped = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest("template, script")) continue;
+    for (const [number] of node.data.matchAll(pattern)) {
+      const link = node.parentElement.closest("a");
+      if (!link) plain.push(node.data.trim().slice(0, 40));
+      else if (link.getAttribute("href") === `tel:${number}`) tapped.add(number);
+    }
+  }
+  return { plain, tapped: [...tapped].sort() };
+}"""
+
+
+@pytest.mark.parametrize("code", VARIANT_CODES)
+def test_every_hotline_is_a_tel_link_on_the_help_guide_home_and_a_summary(page: Page, server: LiveServer, code: str):
+    numbers = ["110", "12356", "12368", "12378", "12348", "12321"]
+    page.goto(f"{server.url}/{code}/guides/help")
+    found = page.evaluate(PLAIN_HOTLINES, numbers)
+    assert found["plain"] == [] and set(found["tapped"]) >= {"110", "12356", "12368", "12348"}
+    page.goto(f"{server.url}/{code}/")
+    assert page.evaluate(PLAIN_HOTLINES, numbers)["plain"] == []
+    expect(page.locator(".crisis a[href='tel:12356']")).to_be_visible()
+    open_large_summary(page, server, code)
+    found = page.evaluate(PLAIN_HOTLINES, numbers)
+    assert found["plain"] == [] and set(found["tapped"]) >= {"110", "12321"}

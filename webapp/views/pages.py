@@ -91,7 +91,13 @@ def root() -> BaseResponse:
 
 @bp.get("/<variant:v>/")
 def home(v: Variant) -> str:
-    return render_template("home.html", guides=library().all(v), situations=library().situations(v))
+    hotlines = library().hotlines
+    return render_template(
+        "home.html",
+        guides=library().all(v),
+        situations=library().situations(v),
+        crisis=hotlines.named(v, hotlines.crisis),
+    )
 
 
 @bp.get("/<variant:v>/no-trace")

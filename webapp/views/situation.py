@@ -8,9 +8,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template, request
 from flask_babel import force_locale
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from werkzeug.exceptions import ServiceUnavailable
 
+from webapp.content import link_hotlines
 from webapp.field_errors import FieldError, field_error
 from webapp.formatting import nowrap
 from webapp.pdf.render import PdfBusy, PdfTooLong, PdfTooSlow
@@ -32,10 +35,26 @@ def quick_exit() -> dict[str, Any]:
     return {"quick_exit_url": state().settings.QUICK_EXIT_URL}
 
 
+def _with_tel_links(context: Context, text: str) -> Markup:
+    """Text as HTML with each hotline a tel: link on a page; plain in a PDF (`printing`), where a tap cannot call."""
+    if context.get("printing"):
+        return Markup.escape(text)
+    return link_hotlines(text, state().library.hotlines.pattern())
+
+
 @bp.app_template_filter("statement")
-def statement_html(paragraph: Paragraph) -> Markup:
-    """A sourced statement as HTML: its text escaped, each date or figure in it kept on one line."""
-    return Markup.escape(paragraph.template).format(**{k: nowrap(v) for k, v in paragraph.fill.items()})
+@pass_context
+def statement_html(context: Context, paragraph: Paragraph) -> Markup:
+    """A sourced statement as HTML: its text escaped, each hotline a tel: link on a page, each date or figure in it
+    kept on one line."""
+    return _with_tel_links(context, paragraph.template).format(**{k: nowrap(v) for k, v in paragraph.fill.items()})
+
+
+@bp.app_template_filter("tel")
+@pass_context
+def tel_links(context: Context, text: str) -> Markup:
+    """Data text (a next step, a rule, a complaint channel) with each hotline in it a tel: link on a page."""
+    return _with_tel_links(context, text)
 
 
 @dataclass(frozen=True)
