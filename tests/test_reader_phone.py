@@ -183,3 +183,37 @@ def test_numbers_that_are_not_calls_stay_plain() -> None:
 @every_page
 def test_no_page_writes_a_hotline_that_cannot_be_tapped(client, page: str, code: str) -> None:
     assert calls(client.get(page.format(v=code)).text).plain == []
+
+
+# --- Neutral titles (docs/decisions/0012-neutral-titles.md) ------------------------------------------------------
+
+REVEALING = ("逾期", "58", "催收", "债", "債", "法院", "征信", "徵信", "诈骗", "詐騙", "撑不住", "撐不住")
+
+
+@every_page
+def test_every_page_title_is_neutral_while_h1_and_description_say_what_it_is(client, page: str, code: str) -> None:
+    html = client.get(page.format(v=code)).text
+    title = re.search(r"<title>(.*?)</title>", html, re.DOTALL)[1]
+    assert title.endswith("指南") and not any(word in title for word in REVEALING), title
+    brand = re.search(r'<a class="brand"[^>]*>(.*?)</a>', html)[1]
+    assert brand == "指南"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_guide_pages_keep_a_descriptive_h1_and_meta_description_for_search_engines(client, code: str) -> None:
+    html = client.get(f"/{code}/guides/58-finance-overdue").text
+    assert "58" in re.search(r"<h1>(.*?)</h1>", html)[1]
+    assert "58" in re.search(r'<meta name="description" content="([^"]*)"', html)[1]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_a_summarys_title_is_neutral(client, code: str) -> None:
+    html = client.post(f"/{code}/situation/summary", data=SUMMARY_WITH_EVERY_CHANNEL).text
+    title = re.search(r"<title>(.*?)</title>", html)[1]
+    assert title.endswith("指南") and not any(word in title for word in REVEALING), title
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_installed_apps_name_is_neutral(client, code: str) -> None:
+    manifest = client.get(f"/{code}/manifest.webmanifest").get_json()
+    assert manifest["name"] == manifest["short_name"] == "指南"

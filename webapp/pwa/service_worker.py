@@ -95,7 +95,9 @@ def manifest(variant: Variant) -> dict[str, Any]:
     with force_locale(variant.locale):
         return {
             "id": "/",
-            "name": gettext("Overdue Loan Guide"),
+            # The installed app's name and window title: neutral, like the page titles
+            # (docs/decisions/0012-neutral-titles.md); the description says what it is.
+            "name": gettext("Guide"),
             # On the home screen: a plain word, so the icon does not tell others what the reader is facing.
             "short_name": gettext("Guide"),
             "description": gettext(
