@@ -217,3 +217,54 @@ def test_a_summarys_title_is_neutral(client, code: str) -> None:
 def test_the_installed_apps_name_is_neutral(client, code: str) -> None:
     manifest = client.get(f"/{code}/manifest.webmanifest").get_json()
     assert manifest["name"] == manifest["short_name"] == "指南"
+
+
+# --- Search across every guide, both scripts (docs/decisions/0013-offline-search.md) -----------------------------
+
+
+def search_hits(client, code: str, query: str) -> list[str]:
+    html = client.get(f"/{code}/search", query_string={"q": query}).text
+    return re.findall(r'<li><a href="([^"]+)">', html)
+
+
+@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize(("hans", "hant"), [("征信", "徵信"), ("支付令", "支付令"), ("上门", "上門"), ("家人", "家人")])
+def test_a_query_in_either_script_finds_the_same_sections(client, code: str, hans: str, hant: str) -> None:
+    found = search_hits(client, code, hans)
+    assert found and found == search_hits(client, code, hant)
+    assert all(href.startswith(f"/{code}/guides/") for href in found)
+
+
+def test_search_finds_a_hotline_and_full_width_digits_alike(client) -> None:
+    found = search_hits(client, "zh-hans", "12378")
+    assert found and found == search_hits(client, "zh-hans", "１２３７８")
+
+
+def test_search_results_open_at_their_section(client, app) -> None:
+    from webapp.state import state
+    from webapp.variants import VARIANTS
+
+    found = search_hits(client, "zh-hant", "支付令")
+    for href in found:
+        path, anchor = href.split("#")
+        slug = path.rsplit("/", 1)[1]
+        assert anchor in {h.id for h in state(app).library.get(slug, VARIANTS["zh-hant"]).toc}
+
+
+def test_search_shows_the_match_in_the_readers_script_and_escapes_the_query(client) -> None:
+    html = client.get("/zh-hant/search", query_string={"q": "征信"}).text
+    assert "<mark>徵信</mark>" in html
+    html = client.get("/zh-hans/search", query_string={"q": "<script>x"}).text
+    assert "<script>x" not in html and "&lt;script&gt;x" in html
+
+
+def test_search_is_precached_and_keeps_no_query_in_any_cache(client) -> None:
+    worker = client.get("/sw.js").text
+    assert '"/zh-hans/search"' in worker and '"/zh-hant/search"' in worker and "/assets/js/search." in worker
+    assert "no-store" in client.get("/zh-hans/search", query_string={"q": "征信"}).headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_home_and_every_guide_offer_the_search_box(client, code: str) -> None:
+    for page in ["/{v}/", *(f"/{{v}}/guides/{slug}" for slug in GUIDE_SLUGS)]:
+        assert elements(client.get(page.format(v=code)).text, "form", role="search", action=f"/{code}/search")

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # types only: every module may read the state, so this one im
     from webapp.conversion import Converter
     from webapp.guide_pdfs import GuidePdfs
     from webapp.pdf.pool import PooledRenderer
+    from webapp.search import SearchIndex
     from webapp.settings import Settings
     from webapp.situation.rules import Rules
 
@@ -41,6 +42,7 @@ class AppState:
     pdf_renderer: PooledRenderer  # a PdfRenderer that renders in its pool of processes once the server starts it
     guide_pdfs: GuidePdfs
     limiter: Limiter  # held here: Flask-Limiter keeps only a weak reference to it
+    search: SearchIndex  # every guide's sections, both scripts
     service_worker: str | None = field(default=None)  # sw.js, rendered once: fixed until the next deploy
 
 

@@ -2,9 +2,9 @@
 Back away, every hotline a tap away, search offline in both scripts, nothing wider than a 320 px screen."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import LiveServer, wait_until
+from tests.browser.conftest import LiveServer, go_offline, wait_until, wait_until_offline_ready
 from tests.helpers import GUIDE_SLUGS, GUIDES_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -170,3 +170,31 @@ def test_every_hotline_is_a_tel_link_on_the_help_guide_home_and_a_summary(page: 
     open_large_summary(page, server, code)
     found = page.evaluate(PLAIN_HOTLINES, numbers)
     assert found["plain"] == [] and set(found["tapped"]) >= {"110", "12321"}
+
+
+@pytest.mark.parametrize("code", VARIANT_CODES)
+def test_search_works_offline_in_both_scripts_and_opens_at_the_section(
+    context: BrowserContext, page: Page, server: LiveServer, code: str
+):
+    page.goto(f"{server.url}/{code}/")
+    wait_until_offline_ready(page)
+    go_offline(context, server)
+    page.goto(f"{server.url}/{code}/search")
+    for query in ("征信", "徵信", "支付令", "上门", "家人", "12378"):
+        page.fill("#search-q", query)
+        page.click(".search-form button")
+        expect(page.locator("#search-results li").first).to_be_visible()
+        assert page.url == f"{server.url}/{code}/search"  # the words searched for stay out of the history
+    # A Simplified query on a Traditional page finds the Traditional text, and the other way round.
+    page.fill("#search-q", "征信" if code == "zh-hant" else "徵信")
+    page.click(".search-form button")
+    expect(page.locator("#search-results mark").first).to_have_text("徵信" if code == "zh-hant" else "征信")
+    # Opened from the home page's box (a plain GET with ?q=) offline: the stored page answers in the page.
+    page.goto(f"{server.url}/{code}/search?q=支付令")
+    expect(page.locator("#search-results li").first).to_be_visible()
+    first = page.locator("#search-results li a").first
+    href = first.get_attribute("href")
+    assert href and "#" in href and href.startswith(f"/{code}/guides/")
+    first.click()
+    anchor = href.split("#")[1]
+    expect(page.locator(f"#{anchor}")).to_be_in_viewport()

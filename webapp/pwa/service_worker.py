@@ -33,6 +33,7 @@ PRECACHED_ASSETS = (
     "js/exit.js",
     "js/app.js",
     "js/situation.js",
+    "js/search.js",
     "icons/favicon-32.png",
 )
 
@@ -51,6 +52,7 @@ def page_urls(app: Flask, variant: Variant) -> list[str]:
         *(url_for("pages.guide", v=variant, slug=slug) for slug in library.slugs),
         url_for("situation.form", v=variant),
         url_for("pages.no_trace", v=variant),
+        url_for("pages.search", v=variant),
         url_for("pwa.offline", v=variant),
     ]
 
