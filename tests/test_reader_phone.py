@@ -268,3 +268,26 @@ def test_search_is_precached_and_keeps_no_query_in_any_cache(client) -> None:
 def test_home_and_every_guide_offer_the_search_box(client, code: str) -> None:
     for page in ["/{v}/", *(f"/{{v}}/guides/{slug}" for slug in GUIDE_SLUGS)]:
         assert elements(client.get(page.format(v=code)).text, "form", role="search", action=f"/{code}/search")
+
+
+# --- The script switch keeps the reader's place --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("code", "other"), [("zh-hans", "zh-hant"), ("zh-hant", "zh-hans")])
+def test_the_summarys_switch_reposts_the_same_answers_to_the_other_script(client, code: str, other: str) -> None:
+    html = client.post(f"/{code}/situation/summary", data=SUMMARY_WITH_EVERY_CHANNEL).text
+    form = html.split('class="variant-switch-form"')[1].split("</form>")[0]
+    assert f'action="/{other}/situation/summary"' in form
+    assert 'name="overdue_amount" value="5000"' in form and 'name="contacts" value="impersonation"' in form
+
+
+def test_every_guide_opens_with_a_contents_list_of_its_sections(client, app) -> None:
+    from webapp.state import state
+    from webapp.variants import VARIANTS
+
+    for slug in GUIDE_SLUGS:
+        html = client.get(f"/zh-hans/guides/{slug}").text
+        toc = html.split('<nav class="toc"')[1].split("</nav>")[0]
+        sections = [h.id for h in state(app).library.get(slug, VARIANTS["zh-hans"]).toc if h.level == 2]
+        assert re.findall(r'href="#([^"]+)"', toc) == sections
+        assert html.index('<nav class="toc"') < html.index('class="guide-body"')

@@ -1,6 +1,8 @@
 """The reader on a phone (issue #21) in Chromium at 360 x 740: the quick exit always in reach and leaving nothing one
 Back away, every hotline a tap away, search offline in both scripts, nothing wider than a 320 px screen."""
 
+import re
+
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -198,3 +200,42 @@ def test_search_works_offline_in_both_scripts_and_opens_at_the_section(
     first.click()
     anchor = href.split("#")[1]
     expect(page.locator(f"#{anchor}")).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("code", VARIANT_CODES)
+def test_the_script_switch_keeps_the_section_being_read(page: Page, server: LiveServer, code: str):
+    other = "zh-hant" if code == "zh-hans" else "zh-hans"
+    slug = longest_guide()
+    # Jumped to from the contents list.
+    page.goto(f"{server.url}/{code}/guides/{slug}")
+    toc_link = page.locator("nav.toc a").nth(5)
+    anchor = (toc_link.get_attribute("href") or "").lstrip("#")
+    toc_link.click()
+    page.click("a.variant-switch")
+    expect(page).to_have_url(f"{server.url}/{other}/guides/{slug}#{anchor}")
+    expect(page.locator(f"#{anchor}")).to_be_in_viewport()
+    # Scrolled to, with no jump: the section at the top of the screen.
+    page.goto(f"{server.url}/{code}/guides/{slug}")
+    ids = page.eval_on_selector_all(".guide-body h2[id]", "(hs) => hs.map((h) => h.id)")
+    every = page.eval_on_selector_all(".guide-body h2[id], .guide-body h3[id]", "(hs) => hs.map((h) => h.id)")
+    # 200 px into the fourth section: that section, or one of its subsections.
+    within = every[every.index(ids[3]) : every.index(ids[4])]
+    page.eval_on_selector(
+        f"#{ids[3]}",
+        "(h) => window.scrollTo({ top: h.getBoundingClientRect().top + scrollY + 200, behavior: 'instant' })",
+    )
+    page.click("a.variant-switch")
+    expect(page).to_have_url(re.compile(rf"/{other}/guides/{slug}#"))
+    assert page.url.split("#")[1] in within
+
+
+@pytest.mark.parametrize("code", VARIANT_CODES)
+def test_the_script_switch_keeps_the_summary(page: Page, server: LiveServer, code: str):
+    other = "zh-hant" if code == "zh-hans" else "zh-hans"
+    open_large_summary(page, server, code)
+    rows = page.locator("table.evidence tbody tr").count()
+    page.click(".variant-switch")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant" if other == "zh-hant" else "zh-Hans")
+    expect(page.locator("h1")).to_have_text("你的情況摘要" if other == "zh-hant" else "你的情况摘要")
+    expect(page.locator("table.evidence tbody tr")).to_have_count(rows)
+    expect(page.locator("dl.facts")).to_contain_text("123,456.78")

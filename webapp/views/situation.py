@@ -147,7 +147,12 @@ def summary(v: Variant) -> Response:
         return checked
     form_input, answers, assessment = checked
     html = render_summary_html(
-        answers, assessment, values=form_input.values, log_rows=form_input.log_rows, rate=form_input.rate
+        answers,
+        assessment,
+        values=form_input.values,
+        log_rows=form_input.log_rows,
+        rate=form_input.rate,
+        other_variants=[other for other in VARIANTS.values() if other != v],
     )
     return no_store(Response(html, mimetype="text/html"))
 
