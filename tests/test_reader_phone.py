@@ -291,3 +291,86 @@ def test_every_guide_opens_with_a_contents_list_of_its_sections(client, app) -> 
         sections = [h.id for h in state(app).library.get(slug, VARIANTS["zh-hans"]).toc if h.level == 2]
         assert re.findall(r'href="#([^"]+)"', toc) == sections
         assert html.index('<nav class="toc"') < html.index('class="guide-body"')
+
+
+# --- The summary on a phone and the form's rough edges ------------------------------------------------------------
+
+NIGHT_AND_THIRD_PARTY = {
+    "due_date": "2026-03-01",
+    "overdue_amount": "5000",
+    "penalty_daily_rate_percent": "万分之5",
+    "monthly_payment": "500",
+    "contact_log-0-date": "2026-03-20",
+    "contact_log-0-time": "23:40",
+    "contact_log-0-channel": "phone",
+    "contact_log-0-note": "半夜打来",
+    "contact_log-1-date": "2026-03-21",
+    "contact_log-1-time": "10:00",
+    "contact_log-1-channel": "call_contacts",
+    "contact_log-1-note": "打给我姐姐",
+    "contact_log-2-date": "2099-01-01",
+    "contact_log-2-channel": "sms",
+    "contact_log-2-note": "日期填错了",
+}
+
+
+def summary(client, code: str, data: dict) -> str:
+    response = client.post(f"/{code}/situation/summary", data=data)
+    assert response.status_code == 200, response.text[:2000]
+    return response.text
+
+
+def row(html: str, n: int) -> str:
+    return readable_text(html.split(f'id="log-row-{n}"')[1].split("</tr>")[0])
+
+
+@pytest.mark.parametrize(("code", "night", "third", "check"), [
+    ("zh-hans", "在规则允许的时间以外", "联系了你以外的人", "请核对日期"),
+    ("zh-hant", "在規則允許的時間以外", "聯繫了你以外的人", "請核對日期"),
+])  # fmt: skip
+def test_each_log_row_outside_the_rules_is_named_with_its_rule(client, code: str, night, third, check) -> None:
+    html = summary(client, code, NIGHT_AND_THIRD_PARTY)
+    first = row(html, 1)
+    assert night in first and "23:40" in first and "22:00" in first and "08:00" in first
+    assert "10点到早上8点" in first or "10點到早上8點" in first  # the rule itself, from guides/data
+    assert third in row(html, 2)
+    assert check in row(html, 3)  # a date after the summary's day is not printed as evidence without a word
+    # The 23:40 call is judged once: not also listed as an ordinary phone call.
+    assert 'id="conduct-phone"' not in html
+
+
+def test_a_ticked_ordinary_contact_keeps_its_card_without_the_flagged_row(client) -> None:
+    html = summary(client, "zh-hans", {**NIGHT_AND_THIRD_PARTY, "contacts": ["phone"]})
+    card = html.split('id="conduct-phone"')[1].split("</article>")[0]
+    assert "第1行" not in readable_text(card)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_a_not_yet_due_summary_does_not_speak_of_an_overdue_amount(client, code: str) -> None:
+    html = summary(client, code, {"due_date": "2099-01-01", "overdue_amount": "5000"})
+    text = readable_text(html)
+    assert "已逾期的金额" not in text and "已逾期的金額" not in text
+    assert ("到期应还的金额" if code == "zh-hans" else "到期應還的金額") in text
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_money_tables_name_their_columns_in_every_cell(client, code: str) -> None:
+    html = summary(client, code, NIGHT_AND_THIRD_PARTY)
+    for table in ("projection", "schedule"):
+        body = html.split(f'<table class="{table}">')[1].split("</table>")[0].split("<tbody>")[1]
+        cells = re.findall(r"<td([^>]*)>", body)
+        labelled = [c for c in cells if "data-label=" in c]
+        assert cells and len(labelled) >= len(cells) - 1, table  # all but the "…" row of a long plan
+
+
+def test_form_errors_are_links_to_their_fields(client) -> None:
+    response = client.post(
+        "/zh-hans/situation/summary",
+        data={"due_date": "", "overdue_amount": "abc", "contact_log-0-date": "2026-02-30", "contact_log-0-note": "x"},
+    )
+    assert response.status_code == 422
+    summary_box = response.text.split('id="error-summary"')[1].split("</div>")[0]
+    targets = re.findall(r'<a href="#([^"]+)">', summary_box)
+    assert len(targets) >= 3
+    for target in targets:
+        assert f'id="{target}"' in response.text, target

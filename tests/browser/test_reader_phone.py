@@ -239,3 +239,54 @@ def test_the_script_switch_keeps_the_summary(page: Page, server: LiveServer, cod
     expect(page.locator("h1")).to_have_text("你的情況摘要" if other == "zh-hant" else "你的情况摘要")
     expect(page.locator("table.evidence tbody tr")).to_have_count(rows)
     expect(page.locator("dl.facts")).to_contain_text("123,456.78")
+
+
+@pytest.mark.parametrize("code", VARIANT_CODES)
+def test_nothing_is_wider_than_a_320_px_screen(page: Page, server: LiveServer, code: str):
+    page.set_viewport_size({"width": 320, "height": 640})
+    wide = "document.documentElement.scrollWidth"
+    page.goto(f"{server.url}/{code}/guides/{longest_guide()}")
+    assert page.evaluate(wide) <= 320
+    page.goto(f"{server.url}/{code}/situation")
+    assert page.evaluate(wide) <= 320
+    page.goto(f"{server.url}/{code}/search?q=征信")
+    assert page.evaluate(wide) <= 320
+    open_large_summary(page, server, code)
+    assert page.evaluate(wide) <= 320
+    # The due date is shown whole, not cut at the edge.
+    box = page.locator("dl.facts dd").nth(1).bounding_box()
+    assert box and box["x"] + box["width"] <= 320
+
+
+CELL_LABELS = """(selector) => [...document.querySelectorAll(selector)].map(
+  (td) => getComputedStyle(td, "::before").content.replace(/^"|"$/g, ""))"""
+
+
+@pytest.mark.parametrize("code", VARIANT_CODES)
+def test_the_money_tables_keep_their_column_names_on_a_phone(page: Page, server: LiveServer, code: str):
+    open_large_summary(page, server, code)
+    for table in ("schedule", "projection"):
+        columns = page.eval_on_selector_all(
+            f"table.{table} thead th", "(ths) => ths.map((th) => th.textContent.trim())"
+        )
+        expect(page.locator(f"table.{table} thead")).not_to_be_in_viewport()  # the cards replace the header row
+        first_row = page.evaluate(CELL_LABELS, f"table.{table} tbody tr:first-child td")
+        assert first_row == columns and len(columns) >= 2
+    page.locator("table.schedule").scroll_into_view_if_needed()
+    page.screenshot(path=f"/tmp/reader/summary-tables-{code}.png")
+
+
+def test_every_log_row_can_be_removed_at_once_after_a_second_tap(page: Page, server: LiveServer):
+    page.goto(f"{server.url}/zh-hans/situation")
+    for _ in range(4):
+        page.click("#add-row")
+    page.fill("input[name='contact_log-5-note']", "第六行")
+    rows = page.locator("#log-rows > li")
+    expect(rows).to_have_count(7)
+    page.click("#clear-rows")
+    expect(page.locator("#clear-rows")).to_have_text("再点一次，删除全部7行")
+    expect(rows).to_have_count(7)  # the first tap only asks
+    page.click("#clear-rows")
+    expect(rows).to_have_count(1)
+    expect(page.locator("input[name='contact_log-0-note']")).to_have_value("")
+    wait_until(page, "!(localStorage.getItem('situation-answers') || '').includes('第六行')")

@@ -87,6 +87,7 @@ def show_form(
         log_rows=forms.rows_to_show(form_input),
         errors=by_field,
         error_list=errors,
+        error_links=[(form_input.form_field(error.field), error.message) for error in errors],
         contacts=list(Contact),
         lender_types=list(LenderType),
         texts=state().rules.for_variant(v),
