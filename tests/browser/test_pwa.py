@@ -12,7 +12,14 @@ from webapp import create_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
-PAGES = ["/{v}/", *(f"/{{v}}/guides/{slug}" for slug in GUIDE_SLUGS), "/{v}/situation", "/{v}/offline"]
+PAGES = [
+    "/{v}/",
+    *(f"/{{v}}/guides/{slug}" for slug in GUIDE_SLUGS),
+    "/{v}/situation",
+    "/{v}/no-trace",
+    "/{v}/search",
+    "/{v}/offline",
+]
 
 
 @pytest.mark.parametrize("code", VARIANTS)
@@ -112,8 +119,10 @@ def test_precache_holds_every_page_and_asset_and_nothing_personal(page: Page, se
     assert {re.sub(r"\.[0-9a-f]{10}\.", ".", a) for a in assets} == {
         "/assets/css/site.css",
         "/assets/css/situation.css",
+        "/assets/js/exit.js",
         "/assets/js/app.js",
         "/assets/js/situation.js",
+        "/assets/js/search.js",
         "/assets/icons/favicon-32.png",
     }
     every_url = [url for urls in stored.values() for url in urls]
