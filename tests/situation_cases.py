@@ -331,13 +331,21 @@ CASES: dict[str, Case] = {
         pdf_absent=["假定报价没有变化"],
         warnings=[],
     ),
-    "contract after the last confirmed fixing: LPR assumed unchanged, and said so": Case(
-        base(contract_date="2026-03-10", lender_type="private", annual_rate_percent="24"),
+    "contract before the next fixing can come (2026-03-01): the confirmed fixing is in force, no errand": Case(
+        base(contract_date="2026-03-01", lender_type="private", annual_rate_percent="8"),
+        58,
+        "m2",
+        interest_cap={"lpr_percent": "3.00", "lpr_checked": True, "cap_percent": "12.00"},
+        pdf_absent=["假定报价没有变化", "请到中国货币网核对"],
+        warnings=[],
+    ),
+    "contract once a new fixing may have come: LPR assumed unchanged, and said so": Case(
+        base(contract_date="2026-03-20", lender_type="private", annual_rate_percent="24"),
         58,
         "m2",
         interest_cap={"lpr_percent": "3.00", "lpr_date": "2025-05-20", "lpr_checked": False, "cap_percent": "12.00"},
         actions=["rate_above_cap"],
-        pdf_text=["一年期LPR的报价只核对到2026年2月24日", "2026年3月10日晚于这个日期", "假定报价没有变化"],
+        pdf_text=["一年期LPR的报价只核对到2026年2月24日", "2026年3月20日晚于这个日期", "假定报价没有变化"],
         warnings=["lpr_unconfirmed"],
     ),
     # --- The log is evidence ------------------------------------------------------------------------------------

@@ -162,8 +162,8 @@ def test_once_confirmed_the_summary_uses_the_rate_and_keeps_the_confirmation(cli
     html = response.text
     assert "¥12,000.00 × 5% × 58天 = <strong>¥34,800.00</strong>" in html
     assert "这个罚息利率高得不寻常" in html
-    # "Download PDF" and "change answers" carry the confirmation; the PDF is not asked again.
-    assert html.count('name="confirm_rate" value="5"') == 2
+    # "Download PDF", "change answers" and the script switch carry the confirmation; the PDF is not asked again.
+    assert html.count('name="confirm_rate" value="5"') == 3
     assert client.post("/zh-hans/situation/summary.pdf", data={**FIVE_PERCENT, "confirm_rate": "5"}).status_code == 200
 
 

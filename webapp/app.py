@@ -18,6 +18,7 @@ from webapp.pdf import fonts, patches
 from webapp.pdf.fonts import PDF_FONT_FAMILIES
 from webapp.pdf.pool import PooledRenderer
 from webapp.pwa import caching, service_worker
+from webapp.search import build_index
 from webapp.situation.assess import unknown_conditions
 from webapp.situation.letters.texts import load_letters, unknown_letter_kinds
 from webapp.situation.rules import RulesError, load_rules
@@ -89,6 +90,7 @@ def build_state(app: Flask, config: settings.Settings) -> AppState:
         guide_pdfs=guide_pdfs.GuidePdfs(app, renderer, config.TRANSLATIONS_DIR, library.slugs),
         limiter=limits.make_limiter(config),
         pdf_slots=limits.ClientSlots(config.PDF_CLIENT_SLOTS),
+        search=build_index(library),
     )
 
 

@@ -3,6 +3,7 @@
 Everything here runs once at start-up; requests only look the result up.
 """
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ GUIDE_FILE = "guide.md"
 SOURCES_FILE = "sources.yaml"
 FORM_LINK = "../situation"  # from /<v>/guides/<slug>: the situation form, in the same variant
 SITUATIONS_FILE = "situations.yaml"  # the home page's ways in, by the reader's situation
+HOTLINES_FILE = Path("data") / "hotlines.yaml"  # numbers linked as tel: wherever they are written
+CHANNELS_FILE = Path("data") / "channels.yaml"  # where to complain: a name that opens with a number is a hotline
+_NUMBER = re.compile(r"^[0-9]{3,11}$")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A link to another guide is relative: `court-papers#summons` resolves from /<variant>/guides/<slug>.
@@ -71,18 +75,92 @@ class Situation:
     section: str | None  # a heading id, or None for the guide's top
 
 
+@dataclass(frozen=True)
+class Hotline:
+    number: str
+    name: str  # in the variant's script: "12356 心理援助热线"
+    source: Source
+
+
+@dataclass(frozen=True)
+class Hotlines:
+    """The numbers a reader may call: each written number becomes a tel: link, in guides and in the summary."""
+
+    numbers: tuple[str, ...]  # every number to link: hotlines.yaml's and those opening a channel's name
+    lines: dict[str, tuple[Hotline, ...]]  # variant code -> the named hotlines, in the data's order
+    crisis: tuple[str, ...]  # the home page's "I can't hold on" path, in this order
+
+    def pattern(self) -> re.Pattern[str]:
+        return hotline_pattern(self.numbers)
+
+    def named(self, variant: Variant, numbers: tuple[str, ...]) -> list[Hotline]:
+        by_number = {line.number: line for line in self.lines.get(variant.code, ())}
+        return [by_number[n] for n in numbers if n in by_number]
+
+
+@functools.cache
+def hotline_pattern(numbers: tuple[str, ...]) -> re.Pattern[str]:
+    """A number as a whole: not inside a longer number, an article (第110条), an amount or a date."""
+    alternatives = "|".join(sorted(numbers, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?<![0-9A-Za-z.#&第¥])({alternatives})(?![0-9.%条元万号天年月日])")
+
+
+def link_hotlines(text: str, pattern: re.Pattern[str]) -> Markup:
+    """Plain text as HTML, each hotline number in it a tel: link."""
+    parts = pattern.split(text)  # text, number, text, number, ..., text
+    return Markup("").join(
+        Markup('<a class="tel" href="tel:{0}">{0}</a>').format(part) if i % 2 else Markup.escape(part)
+        for i, part in enumerate(parts)
+    )
+
+
+def load_hotlines(guides_dir: Path, registry: SourceRegistry, converter: Converter) -> Hotlines:
+    path = guides_dir / HOTLINES_FILE
+    if not path.is_file():
+        return Hotlines((), {}, ())
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = raw.get("hotlines") or []
+    for entry in entries:
+        if not _NUMBER.match(str(entry.get("number"))) or not entry.get("name"):
+            raise ContentError(f"{path}: each hotline needs a number (digits only, quoted) and a name: {entry!r}")
+        if entry.get("source") not in registry:
+            raise ContentError(f"{path}: hotline {entry['number']} cites no source of {SOURCES_FILE}")
+    numbers = [str(e["number"]) for e in entries]
+    channels_path = guides_dir / CHANNELS_FILE
+    if channels_path.is_file():
+        channels = (yaml.safe_load(channels_path.read_text(encoding="utf-8")) or {}).get("channels") or {}
+        for channel in channels.values():
+            leading = re.match(r"[0-9]{3,11}(?![0-9])", str(channel.get("name", "")))
+            if leading and leading[0] not in numbers:
+                numbers.append(leading[0])
+    crisis = tuple(str(n) for n in raw.get("crisis") or ())
+    if unknown := [n for n in crisis if n not in numbers]:
+        raise ContentError(f"{path}: crisis names numbers that are not hotlines: {unknown}")
+    lines = {
+        v.code: tuple(
+            Hotline(str(e["number"]), converter.convert(str(e["name"]), v), registry.get(str(e["source"]), v))
+            for e in entries
+        )
+        for v in VARIANTS.values()
+    }
+    return Hotlines(tuple(numbers), lines, crisis)
+
+
 class Library:
-    """All guides in all variants, keyed by slug, the sources registry they cite, and the home page's situations."""
+    """All guides in all variants, keyed by slug, the sources registry they cite, the home page's situations and
+    the hotlines."""
 
     def __init__(
         self,
         guides: dict[str, dict[str, Guide]],
         sources: SourceRegistry,
         situations: dict[str, tuple[Situation, ...]] | None = None,
+        hotlines: Hotlines | None = None,
     ) -> None:
         self._guides = guides
         self.sources = sources
         self._situations = situations or {}
+        self.hotlines = hotlines or Hotlines((), {}, ())
 
     def situations(self, variant: Variant) -> tuple[Situation, ...]:
         return self._situations.get(variant.code, ())
@@ -111,7 +189,7 @@ def missing_target(guides: dict[str, dict[str, Guide]], slug: str, section: str 
     return None
 
 
-def _markdown() -> MarkdownIt:
+def _markdown(hotlines: re.Pattern[str] | None = None) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False}).enable("table").use(attrs_block_plugin)
 
     # markdown-it binds each rule to the renderer, which comes in first.
@@ -125,7 +203,35 @@ def _markdown() -> MarkdownIt:
     md.add_render_rule("table_open", table_open)
     md.add_render_rule("table_close", table_close)
     md.core.ruler.push("cell_labels", _label_cells)
+    if hotlines is not None:
+        md.core.ruler.push("tel_links", lambda state: _tel_links(state, hotlines))
     return md
+
+
+def _tel_links(state: StateCore, pattern: re.Pattern[str]) -> None:
+    """Each hotline number written in the text becomes a tel: link (one tap to call), except inside a link."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        in_link = 0
+        for child in block.children:
+            in_link += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+            if child.type != "text" or in_link or not pattern.search(child.content):
+                children.append(child)
+                continue
+            for i, part in enumerate(pattern.split(child.content)):
+                if not i % 2:
+                    if part:
+                        children.append(_text(part, child))
+                    continue
+                link = Token("link_open", "a", 1, attrs={"href": f"tel:{part}", "class": "tel"}, level=child.level)
+                children += [link, _text(part, child), Token("link_close", "a", -1, level=child.level)]
+        block.children = children
+
+
+def _text(content: str, like: Token) -> Token:
+    return Token("text", "", 0, content=content, level=like.level)
 
 
 def _plain(token: Token) -> str:
@@ -199,7 +305,7 @@ def _check_tokens(
                 targets.append(href[1:])
             elif _GUIDE_LINK.match(href):
                 guide_links.append(href)
-            elif not href.startswith("https://") and href != FORM_LINK:
+            elif not href.startswith("https://") and href != FORM_LINK and child.attrs.get("class") != "tel":
                 raise ContentError(
                     f"{path}: link {href!r}: write #section, other-guide#section, {FORM_LINK} or an https:// address"
                 )
@@ -216,7 +322,12 @@ def _check_tokens(
 
 
 def load_guide(
-    folder: Path, converter: Converter, variant: Variant, fingerprint: str, registry: SourceRegistry
+    folder: Path,
+    converter: Converter,
+    variant: Variant,
+    fingerprint: str,
+    registry: SourceRegistry,
+    hotlines: Hotlines | None = None,
 ) -> Guide:
     path = folder / GUIDE_FILE
     meta, body = _split_front_matter(path.read_text(encoding="utf-8"), path)
@@ -230,7 +341,7 @@ def load_guide(
         return converter.convert(text, variant)
 
     sources = tuple(registry.get(i, variant) for i in _source_ids(meta, registry, path))
-    md = _markdown()
+    md = _markdown(hotlines.pattern() if hotlines else None)
     tokens = md.parse(conv(body))
     toc, guide_links = _check_tokens(tokens, sources, path)
     html = md.renderer.render(tokens, md.options, {})
@@ -293,19 +404,20 @@ def load_library(guides_dir: Path, converter: Converter, glossary_text: str) -> 
         registry = load_sources(sources_path, converter)
     except SourceError as error:
         raise ContentError(str(error)) from error
-    shared = glossary_text.encode() + sources_path.read_bytes()
+    hotlines = load_hotlines(guides_dir, registry, converter)
+    shared = glossary_text.encode() + sources_path.read_bytes() + repr(hotlines.numbers).encode()
     guides: dict[str, dict[str, Guide]] = {}
     for folder in sorted(p for p in guides_dir.iterdir() if (p / GUIDE_FILE).is_file()):
         if not _SLUG.match(folder.name):
             raise ContentError(f"{folder}: a guide folder name is its URL slug: lowercase ASCII and hyphens")
         digest = hashlib.sha256((folder / GUIDE_FILE).read_bytes() + shared).hexdigest()
         guides[folder.name] = {
-            v.code: load_guide(folder, converter, v, digest[:16], registry) for v in VARIANTS.values()
+            v.code: load_guide(folder, converter, v, digest[:16], registry, hotlines) for v in VARIANTS.values()
         }
     if not guides:
         raise ContentError(f"{guides_dir}: no guides found")
     _check_guide_links(guides, guides_dir)
-    return Library(guides, registry, _load_situations(guides_dir, guides, converter))
+    return Library(guides, registry, _load_situations(guides_dir, guides, converter), hotlines)
 
 
 def check_step_links(rules: Rules, library: Library, data_dir: Path) -> None:

@@ -63,7 +63,7 @@ class GuidePdfs:
 
     def html(self, guide: Guide) -> str:
         with self._app.app_context(), force_locale(guide.variant.locale):
-            return render_template(TEMPLATE, guide=guide, variant=guide.variant)
+            return render_template(TEMPLATE, guide=guide, variant=guide.variant, number=self.number(guide))
 
     def get(self, guide: Guide) -> GuidePdf:
         key = (guide.slug, guide.variant.code, guide.version)

@@ -178,7 +178,9 @@ class Settings:
         check="hosts",
     )
     QUICK_EXIT_URL: str = setting(
-        "https://www.baidu.com/", "where the quick-exit button goes, replacing the page in history"
+        "about:blank",
+        "where the quick-exit button goes, replacing the page in history (about:blank: a blank page, no request"
+        " leaves the device)",
     )
     PDF_PRERENDER: bool = setting(True, "render the guide PDFs at start-up (off: on first request)")
     PDF_WARM_UP: bool = setting(

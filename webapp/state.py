@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # types only: every module may read the state, so this one im
     from webapp.guide_pdfs import GuidePdfs
     from webapp.limits import ClientSlots
     from webapp.pdf.pool import PooledRenderer
+    from webapp.search import SearchIndex
     from webapp.settings import Settings
     from webapp.situation.letters.texts import Letters
     from webapp.situation.rules import Rules
@@ -45,6 +46,7 @@ class AppState:
     guide_pdfs: GuidePdfs
     limiter: Limiter  # held here: Flask-Limiter keeps only a weak reference to it
     pdf_slots: ClientSlots  # no client holds more than PDF_CLIENT_SLOTS of the render pool's places
+    search: SearchIndex  # every guide's sections, both scripts
     service_worker: str | None = field(default=None)  # sw.js, rendered once: fixed until the next deploy
 
 

@@ -63,6 +63,8 @@ def summary_context(answers: Answers, assessment: Assessment) -> dict[str, Any]:
         "source_numbers": {s.id: number for number, s in enumerate(sources, start=1)},
         "channels": channels,
         "log_findings": log_findings(assessment),
+        "conduct_rows": conduct_rows(answers, assessment),
+        "night": (rules.night_from.strftime("%H:%M"), rules.night_until.strftime("%H:%M")),
         "guide_titles": {guide.slug: guide.short_title for guide in state().library.all(variant)},
         "letter_titles": {k.value: t.title for k, t in state().letters.for_variant(variant).kinds.items()},
     }
@@ -76,6 +78,22 @@ def log_findings(assessment: Assessment) -> dict[int, list[Any]]:
             for row in entry.log_rows:
                 found.setdefault(row, []).append(entry)
     return found
+
+
+def conduct_rows(answers: Answers, assessment: Assessment) -> dict[str, list[int]]:
+    """Each kind of contact the summary shows, with the log rows listed under it. A row judged as restricted or
+    forbidden (a call at 23:40 is a night contact) is not listed again under "normal" (the same call as a phone
+    call): one row, one verdict. A normal kind left with no row and not ticked is not shown."""
+    flagged = set(log_findings(assessment))
+    shown: dict[str, list[int]] = {}
+    for entry in assessment.conduct:
+        rows = entry.log_rows
+        if entry.level == "normal":
+            rows = [row for row in rows if row not in flagged]
+            if not rows and entry.contact not in answers.contacts:
+                continue
+        shown[entry.contact.value] = rows
+    return shown
 
 
 def proposal(can_pay_monthly: bool) -> str:

@@ -63,7 +63,7 @@ def test_rate_above_cap_only_for_a_private_lender_above_four_times_the_lpr(
         if cap.basis == CapBasis.IF_SUED_TODAY:
             assert cap.lpr_percent == str(lpr_on(rules, result.as_of))
         assert cap.lpr_checked == (
-            (a.contract_date if cap.basis == CapBasis.CONTRACT_DATE else result.as_of) <= rules.lpr_checked_through
+            (a.contract_date if cap.basis == CapBasis.CONTRACT_DATE else result.as_of) <= rules.lpr_in_force_through
         )
         assert ("lpr_unconfirmed" in {w.code for w in result.warnings}) == (not cap.lpr_checked)
     if a.lender_type != LenderType.PRIVATE:

@@ -32,9 +32,11 @@ PRECACHED_ASSETS = (
     "css/site.css",
     "css/situation.css",
     "css/letters.css",
+    "js/exit.js",
     "js/app.js",
     "js/situation.js",
     "js/letters.js",
+    "js/search.js",
     "icons/favicon-32.png",
 )
 
@@ -54,6 +56,8 @@ def page_urls(app: Flask, variant: Variant) -> list[str]:
         url_for("situation.form", v=variant),
         url_for("letters.index", v=variant),
         *(url_for("letters.form", v=variant, kind=kind.value) for kind in LetterKind),
+        url_for("pages.no_trace", v=variant),
+        url_for("pages.search", v=variant),
         url_for("pwa.offline", v=variant),
     ]
 
@@ -98,7 +102,9 @@ def manifest(variant: Variant) -> dict[str, Any]:
     with force_locale(variant.locale):
         return {
             "id": "/",
-            "name": gettext("Overdue Loan Guide"),
+            # The installed app's name and window title: neutral, like the page titles
+            # (docs/decisions/0012-neutral-titles.md); the description says what it is.
+            "name": gettext("Guide"),
             # On the home screen: a plain word, so the icon does not tell others what the reader is facing.
             "short_name": gettext("Guide"),
             "description": gettext(

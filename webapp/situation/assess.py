@@ -190,7 +190,7 @@ def interest_cap(answers: Answers, rules: Rules, as_of: date) -> InterestCap | N
         basis=basis,
         lpr_percent=str(lpr.percent),
         lpr_date=lpr.since,
-        lpr_checked=on <= rules.lpr_checked_through,
+        lpr_checked=on <= rules.lpr_in_force_through,
         cap_percent=str(cap),
         annual_rate_exceeds=exceeds,
         applies=applies,

@@ -83,6 +83,7 @@ class Rules:
     version: date  # when the data was last checked against the facts (guides/data/summary.yaml)
     lpr: tuple[LprRate, ...]
     lpr_checked_through: date  # the latest fixing confirmed; later dates assume no change
+    lpr_in_force_through: date  # the last day that fixing is certainly in force (the day before the next can come)
     contract_date_rule_from: date  # contracts from this day: LPR at the contract date; before: the transition rule
     night_from: time  # a logged contact from this time...
     night_until: time  # ...or before this one is a night contact
@@ -175,10 +176,14 @@ def load_rules(data_dir: Path, lookup: SourceLookup, converter: Converter) -> Ru
         raise RulesError(f"{data_dir}: version and checked_through must be ISO dates")
     if lpr["checked_through"] < rates[-1].since:
         raise RulesError(f"{data_dir / 'lpr.yaml'}: checked_through is before the last listed change")
+    in_force_through = lpr.get("in_force_through", lpr["checked_through"])
+    if not isinstance(in_force_through, date) or in_force_through < lpr["checked_through"]:
+        raise RulesError(f"{data_dir / 'lpr.yaml'}: in_force_through must be an ISO date on or after checked_through")
     return Rules(
         version=summary["version"],
         lpr=rates,
         lpr_checked_through=lpr["checked_through"],
+        lpr_in_force_through=in_force_through,
         contract_date_rule_from=lpr["contract_date_rule_from"],
         night_from=time.fromisoformat(raw["contact_rules.yaml"]["night"]["from"]),
         night_until=time.fromisoformat(raw["contact_rules.yaml"]["night"]["until"]),

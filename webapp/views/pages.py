@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from webapp.content import Library
 from webapp.negotiation import negotiate
 from webapp.pdf.render import PdfRefused
+from webapp.search import MAX_QUERY
 from webapp.state import state
 from webapp.variants import COOKIE, VARIANTS, Variant
 
@@ -91,8 +92,31 @@ def root() -> BaseResponse:
 
 @bp.get("/<variant:v>/")
 def home(v: Variant) -> str:
-    letters = list(state().letters.for_variant(v).kinds.values())
-    return render_template("home.html", guides=library().all(v), situations=library().situations(v), letters=letters)
+    hotlines = library().hotlines
+    return render_template(
+        "home.html",
+        guides=library().all(v),
+        situations=library().situations(v),
+        crisis=hotlines.named(v, hotlines.crisis),
+        letters=list(state().letters.for_variant(v).kinds.values()),
+    )
+
+
+@bp.get("/<variant:v>/no-trace")
+def no_trace(v: Variant) -> str:
+    """Leave no trace: the quick exit, private mode, the history, what the site keeps on the phone, how to wipe it."""
+    return render_template("no_trace.html")
+
+
+@bp.get("/<variant:v>/search")
+def search(v: Variant) -> Response:
+    """Search every guide in both scripts. Offline, the service worker serves this page from its store and
+    search.js answers in the page. The words a reader searched for are kept by no cache."""
+    query = request.args.get("q", "")[:MAX_QUERY]
+    html = render_template("search.html", query=query, hits=state().search.search(query, v), slugs=library().slugs)
+    response = Response(html, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store" if query else "no-cache"
+    return response
 
 
 @bp.get("/<variant:v>/guides/<slug>")

@@ -9,10 +9,13 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template, request
 from flask_babel import force_locale
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from webapp.access_log import CLIENT_LEFT
+from webapp.content import link_hotlines
 from webapp.field_errors import FieldError, field_error
 from webapp.formatting import nowrap
 from webapp.limits import SlotsTaken, client_key
@@ -35,10 +38,26 @@ def quick_exit() -> dict[str, Any]:
     return {"quick_exit_url": state().settings.QUICK_EXIT_URL}
 
 
+def _with_tel_links(context: Context, text: str) -> Markup:
+    """Text as HTML with each hotline a tel: link on a page; plain in a PDF (`printing`), where a tap cannot call."""
+    if context.get("printing"):
+        return Markup.escape(text)
+    return link_hotlines(text, state().library.hotlines.pattern())
+
+
 @bp.app_template_filter("statement")
-def statement_html(paragraph: Paragraph) -> Markup:
-    """A sourced statement as HTML: its text escaped, each date or figure in it kept on one line."""
-    return Markup.escape(paragraph.template).format(**{k: nowrap(v) for k, v in paragraph.fill.items()})
+@pass_context
+def statement_html(context: Context, paragraph: Paragraph) -> Markup:
+    """A sourced statement as HTML: its text escaped, each hotline a tel: link on a page, each date or figure in it
+    kept on one line."""
+    return _with_tel_links(context, paragraph.template).format(**{k: nowrap(v) for k, v in paragraph.fill.items()})
+
+
+@bp.app_template_filter("tel")
+@pass_context
+def tel_links(context: Context, text: str) -> Markup:
+    """Data text (a next step, a rule, a complaint channel) with each hotline in it a tel: link on a page."""
+    return _with_tel_links(context, text)
 
 
 @dataclass(frozen=True)
@@ -71,6 +90,7 @@ def show_form(
         log_rows=forms.rows_to_show(form_input),
         errors=by_field,
         error_list=errors,
+        error_links=[(form_input.form_field(error.field), error.message) for error in errors],
         contacts=list(Contact),
         lender_types=list(LenderType),
         texts=state().rules.for_variant(v),
@@ -136,7 +156,12 @@ def summary(v: Variant) -> Response:
         return checked
     form_input, answers, assessment = checked
     html = render_summary_html(
-        answers, assessment, values=form_input.values, log_rows=form_input.log_rows, rate=form_input.rate
+        answers,
+        assessment,
+        values=form_input.values,
+        log_rows=form_input.log_rows,
+        rate=form_input.rate,
+        other_variants=[other for other in VARIANTS.values() if other != v],
     )
     return no_store(Response(html, mimetype="text/html"))
 

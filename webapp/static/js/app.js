@@ -7,12 +7,22 @@
   const variant = document.documentElement.dataset.variant;
   const $ = (id) => document.getElementById(id);
 
-  // Quick exit (every page's header): leave at once, and leave this page out of the history, so "back" does not
-  // return to it.
-  $("quick-exit")?.addEventListener("click", (event) => {
-    event.preventDefault();
-    location.replace(event.currentTarget.href);
-  });
+  // The script switch keeps the reader's place in a guide: the section last jumped to (while the reader has not
+  // scrolled by hand since), else the section being read (the last heading above the top of the screen, below the
+  // sticky header).
+  let jumped = location.hash.slice(1);
+  addEventListener("hashchange", () => { jumped = location.hash.slice(1); });
+  for (const type of ["wheel", "touchmove", "keydown"]) addEventListener(type, () => { jumped = ""; }, { passive: true });
+  for (const link of document.querySelectorAll("a.variant-switch")) {
+    link.addEventListener("click", () => {
+      const headerBottom = document.querySelector(".site-header")?.getBoundingClientRect().bottom ?? 0;
+      let place = jumped;
+      for (const heading of document.querySelectorAll("main h2[id], main h3[id]")) {
+        if (!jumped && heading.getBoundingClientRect().top <= headerBottom + 24) place = heading.id;
+      }
+      if (place) link.hash = place;
+    });
+  }
 
   // Offline indicator
   const offlineNote = $("offline-indicator");

@@ -24,6 +24,7 @@
         for (const field of row.querySelectorAll("[name^='contact_log-']")) {
           field.name = field.name.replace(/^contact_log-\d+-/, `contact_log-${index}-`);
         }
+        setIds(row, index);
       });
     };
     const clearRow = (row) => {
@@ -39,6 +40,11 @@
       row.querySelector("input").focus();
       return row;
     };
+    const setIds = (row, index) => {
+      for (const field of row.querySelectorAll("[id^='contact_log-']")) {
+        field.id = field.id.replace(/^contact_log-\d+-/, `contact_log-${index}-`);
+      }
+    };
     const wireRemove = (row) => {
       const button = row.querySelector(".remove-row");
       button.hidden = false;
@@ -52,6 +58,30 @@
     [...rows.children].forEach(wireRemove);
     $("add-row").hidden = false;
     $("add-row").addEventListener("click", addRow);
+
+    // Removing every row at once: a second tap within a few seconds confirms (the first says how many would go).
+    const clearRows = $("clear-rows");
+    const clearLabel = clearRows.textContent;
+    let armed = null;
+    const disarm = () => {
+      clearTimeout(armed);
+      armed = null;
+      clearRows.textContent = clearLabel;
+    };
+    clearRows.hidden = false;
+    clearRows.addEventListener("click", () => {
+      if (!armed) {
+        clearRows.textContent = clearRows.dataset.confirm.replace("{n}", rows.children.length);
+        armed = setTimeout(disarm, 5000);
+        return;
+      }
+      disarm();
+      while (rows.children.length > 1) rows.lastElementChild.remove();
+      clearRow(rows.firstElementChild);
+      renumber();
+      save();
+      rows.querySelector("input").focus();
+    });
 
     // Saving and restoring the answers on this device.
     const snapshot = () => {
