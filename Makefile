@@ -15,7 +15,8 @@ run: system-deps-run $(STAMPS)/venv catalogs
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m webapp.wsgi
 
 test: system-deps-test $(STAMPS)/venv catalogs lint typecheck
-	$(BIN)/pytest
+	@mkdir -p .pytest-tmp
+	TMPDIR=$(CURDIR)/.pytest-tmp $(BIN)/pytest  # a /tmp of its own: the privacy tests read every file the app may have left there
 
 # ruff, and the import-linter contracts in pyproject.toml ([tool.importlinter]): the layers, the pure core, the
 # PDF engine that knows no web. A wrong import fails here.
