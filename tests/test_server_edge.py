@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from benchmarks.common import HEAVIEST_SITUATION, TYPICAL_SITUATION, free_port, start_server
+from benchmarks.common import HEAVIEST_SITUATION, TYPICAL_SITUATION
+from tests.live_server import call, running_server
 
 pytestmark = pytest.mark.slow
 
@@ -41,32 +42,7 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
-    port = free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    process = start_server(port, log=log, **SERVER_ENV)
-    try:
-        yield port, log
-    finally:
-        process.terminate()
-        process.wait(30)
-
-
-def call(
-    port: int,
-    method: str,
-    path: str,
-    body: bytes | None = None,
-    headers: dict[str, str] | None = None,
-    source: str = "",
-    timeout: float = 60,
-) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
+    yield from running_server(tmp_path_factory, SERVER_ENV)
 
 
 def read_until_closed(sock: socket.socket, within: float) -> bytes:

@@ -4,7 +4,6 @@ a second), never tight timings. The edge itself (bodies, deadlines, the connecti
 test_server_edge.py.
 """
 
-import http.client
 import json
 import socket
 import threading
@@ -14,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.common import HEAVIEST_SITUATION, Probe, free_port, start_server
+from benchmarks.common import HEAVIEST_SITUATION, Probe
+from tests.live_server import call, running_server
 
 pytestmark = pytest.mark.slow
 
@@ -32,32 +32,7 @@ SERVER_ENV = {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
-    port = free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    process = start_server(port, log=log, **SERVER_ENV)
-    try:
-        yield port, log
-    finally:
-        process.terminate()
-        process.wait(30)
-
-
-def call(
-    port: int,
-    method: str,
-    path: str,
-    body: bytes | None = None,
-    headers: dict[str, str] | None = None,
-    source: str | None = None,
-    timeout: float = 30,
-) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source or "", 0))
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
+    yield from running_server(tmp_path_factory, SERVER_ENV)
 
 
 def check(probe: Probe) -> None:

@@ -8,12 +8,13 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import has_request_context, render_template, request
+from flask import render_template
 from flask_babel import force_locale, gettext, lazy_gettext
 from pydantic import ValidationError
 
 from webapp import formatting
 from webapp.field_errors import FIELD_LABELS, FieldError, from_validation_error
+from webapp.printing import print_for_reader
 from webapp.situation.letters.compose import Letter, Part, compose
 from webapp.situation.letters.model import MODEL_ERROR_FIELDS, LetterBase, LetterKind, letter_from
 from webapp.situation.letters.texts import LetterTexts
@@ -23,8 +24,6 @@ from webapp.variants import VARIANTS, Variant
 
 _ = lazy_gettext
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# The server's own check that the client is still connected (waitress's name), as for the summary.
-CLIENT_DISCONNECTED = "waitress.client_disconnected"
 
 LETTER_FIELD_LABELS = {
     **FIELD_LABELS,
@@ -155,10 +154,4 @@ def letter_print_html(letter: Letter) -> str:
 
 
 def render_letter_pdf(letter: Letter) -> bytes:
-    app_state = state()
-    return app_state.pdf_renderer.render(
-        letter_print_html(letter),
-        letter.variant,
-        max_pages=app_state.settings.SUMMARY_MAX_PAGES,
-        cancelled=request.environ.get(CLIENT_DISCONNECTED) if has_request_context() else None,
-    )
+    return print_for_reader(letter_print_html(letter), letter.variant)

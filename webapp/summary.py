@@ -9,12 +9,13 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, has_request_context, render_template, request
+from flask import Flask, render_template
 from flask_babel import force_locale, gettext
 from pydantic import ValidationError
 
 from webapp import formatting
 from webapp.field_errors import FieldError, from_validation_error
+from webapp.printing import print_for_reader
 from webapp.situation.assess import Assessment, assess
 from webapp.situation.model import Answers, answers_from
 from webapp.situation.paragraphs import SummaryParagraphs, summary_paragraphs
@@ -139,19 +140,8 @@ def summary_print_html(answers: Answers, assessment: Assessment, **extra: object
     return _render("print/summary.html", answers, assessment, **extra)
 
 
-# The server's own check that the client is still connected, a callable in the WSGI environ (waitress's name).
-CLIENT_DISCONNECTED = "waitress.client_disconnected"
-
-
 def render_summary_pdf(answers: Answers, assessment: Assessment, **extra: object) -> bytes:
-    app_state = state()
-    html = summary_print_html(answers, assessment, **extra)
-    return app_state.pdf_renderer.render(
-        html,
-        answers.variant,
-        max_pages=app_state.settings.SUMMARY_MAX_PAGES,
-        cancelled=request.environ.get(CLIENT_DISCONNECTED) if has_request_context() else None,
-    )
+    return print_for_reader(summary_print_html(answers, assessment, **extra), answers.variant)
 
 
 # The typical summary: a reader's (overdue, contacts called at night and at work, a rate above the cap, two logged

@@ -42,6 +42,55 @@
   };
   window.saveBlob = saveBlob;
 
+  // A form that posts answers for a PDF (the summary's, a letter's): fetched without leaving the page, so a lost
+  // connection never takes the page off the screen, and saved under the name the server chose (filename*, in the
+  // reader's script). A refusal (too long to print, a busy server) is explained by the server on a page of its own.
+  // `say(key)` shows one of: offline, sending, done, failed.
+  window.postForPdf = (form, button, say, fallbackName) => {
+    const fileName = (response) => {
+      const header = response.headers.get("Content-Disposition") || "";
+      const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header);
+      if (encoded) return decodeURIComponent(encoded[1]);
+      return /filename="([^"]+)"/i.exec(header)?.[1] || fallbackName;
+    };
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!navigator.onLine) {
+        say("offline");
+        return;
+      }
+      button.disabled = true;
+      say("sending");
+      try {
+        const response = await fetch(form.action, {
+          method: "POST",
+          body: new URLSearchParams(new FormData(form)),
+          credentials: "same-origin",
+        });
+        if (!response.ok || !(response.headers.get("Content-Type") || "").startsWith("application/pdf")) {
+          form.submit();
+          return;
+        }
+        saveBlob(await response.blob(), fileName(response));
+        say("done");
+      } catch {
+        say(navigator.onLine ? "failed" : "offline");
+      } finally {
+        button.disabled = false;
+      }
+    });
+  };
+
+  // "Change answers" offline: the saved form, which restores the answers kept on this phone.
+  window.changeAnswersOffline = (form) => {
+    form.addEventListener("submit", (event) => {
+      if (!navigator.onLine) {
+        event.preventDefault();
+        location.href = form.dataset.formUrl;
+      }
+    });
+  };
+
   // Guide PDFs: a tap fetches the PDF through the service worker (the network, else the copy kept on this device)
   // and saves it. Chromium does not hand a plain download link to the worker, so offline a tap would do nothing.
   for (const link of document.querySelectorAll("a[data-pdf]")) {

@@ -145,46 +145,7 @@
     const pdfForm = $("pdf-form");
     const button = $("pdf-button");
     const status = $("pdf-status");
-    const fileName = (response) => {
-      const header = response.headers.get("Content-Disposition") || "";
-      const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header);
-      if (encoded) return decodeURIComponent(encoded[1]);
-      return /filename="([^"]+)"/i.exec(header)?.[1] || "letter.pdf";
-    };
-    pdfForm.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      if (!navigator.onLine) {
-        say(status, "offline");
-        return;
-      }
-      button.disabled = true;
-      say(status, "sending");
-      try {
-        const response = await fetch(pdfForm.action, {
-          method: "POST",
-          body: new URLSearchParams(new FormData(pdfForm)),
-          credentials: "same-origin",
-        });
-        if (!response.ok || !(response.headers.get("Content-Type") || "").startsWith("application/pdf")) {
-          pdfForm.submit(); // the server explains on a page of its own
-          return;
-        }
-        window.saveBlob(await response.blob(), fileName(response));
-        say(status, "done");
-      } catch {
-        say(status, navigator.onLine ? "failed" : "offline");
-      } finally {
-        button.disabled = false;
-      }
-    });
-
-    // "Change answers" offline: the saved form, which restores the answers kept on this phone.
-    const changeForm = $("change-form");
-    changeForm.addEventListener("submit", (event) => {
-      if (!navigator.onLine) {
-        event.preventDefault();
-        location.href = changeForm.dataset.formUrl;
-      }
-    });
+    window.postForPdf(pdfForm, button, (key) => say(status, key), "letter.pdf"); // app.js, loaded on every page
+    window.changeAnswersOffline($("change-form"));
   }
 })();

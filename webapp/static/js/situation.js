@@ -196,49 +196,7 @@
       status.textContent = message(key);
       status.hidden = false;
     };
-    // The file name the server chose (filename*, in the reader's script), for the download.
-    const fileName = (response) => {
-      const header = response.headers.get("Content-Disposition") || "";
-      const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header);
-      if (encoded) return decodeURIComponent(encoded[1]);
-      return /filename="([^"]+)"/i.exec(header)?.[1] || "summary.pdf";
-    };
-
-    pdfForm.addEventListener("submit", async (event) => {
-      event.preventDefault(); // the summary stays on screen whatever happens
-      if (!navigator.onLine) {
-        say("offline");
-        return;
-      }
-      button.disabled = true;
-      say("sending");
-      try {
-        const response = await fetch(pdfForm.action, {
-          method: "POST",
-          body: new URLSearchParams(new FormData(pdfForm)),
-          credentials: "same-origin",
-        });
-        if (!response.ok || !(response.headers.get("Content-Type") || "").startsWith("application/pdf")) {
-          // The server explains (a summary too long to print, a busy server) on a page of its own.
-          pdfForm.submit();
-          return;
-        }
-        window.saveBlob(await response.blob(), fileName(response)); // from app.js, loaded on every page
-        say("done");
-      } catch {
-        say(navigator.onLine ? "failed" : "offline");
-      } finally {
-        button.disabled = false;
-      }
-    });
-
-    // "Change answers" offline: the saved form, which restores the answers kept on this phone.
-    const changeForm = $("change-form");
-    changeForm.addEventListener("submit", (event) => {
-      if (!navigator.onLine) {
-        event.preventDefault();
-        location.href = changeForm.dataset.formUrl;
-      }
-    });
+    window.postForPdf(pdfForm, button, say, "summary.pdf"); // app.js, loaded on every page
+    window.changeAnswersOffline($("change-form"));
   }
 })();
