@@ -23,7 +23,8 @@ def errors_of(response) -> dict[str, tuple[str, str]]:
 
 # One bad answer at a time -> (field, code) in the 422 body.
 BAD_ANSWERS = [
-    ({"due_date": None}, "due_date", "date_format"),
+    ({"due_date": None}, "due_date", "missing"),  # null is no answer: required, like an absent one
+    ({"overdue_amount": None}, "overdue_amount", "missing"),
     ({"due_date": "2026-02-30"}, "due_date", "date_from_datetime_parsing"),
     ({"due_date": "2025-02-29"}, "due_date", "date_from_datetime_parsing"),
     ({"due_date": 1_700_000_000}, "due_date", "date_format"),

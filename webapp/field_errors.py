@@ -27,6 +27,14 @@ FIELD_LABELS = {
     "monthly_payment": _("What you can pay each month"),
     "platform": _("Platform"),
     "contact_log": _("Contact log"),
+    "debts": _("Your debts"),
+    "lender": _("Lender"),
+    "stage_hint": _("Papers from a court"),
+    "budget": _("Your money each month"),
+    "monthly_income": _("Money coming in each month"),
+    "essential_costs": _("Essential costs each month"),
+    "dependants": _("People who depend on you"),
+    "debt": _("Which debt"),
     "date": _("date"),
     "time": _("time"),
     "channel": _("way of contact"),
@@ -86,6 +94,13 @@ MESSAGES = {
     "offer_or_monthly": _("%(field)s: enter a monthly amount, a one-off amount, or both."),
     "start_in_past": _("%(field)s cannot be before the date of the letter."),
     "nothing_to_complain": _("%(field)s: say what happened, tick what they did, or add rows to your record."),
+    # Several debts.
+    "one_debt_and_debts": _("%(field)s: give each debt in the list, not also the one-debt answers above it."),
+    "log_debt_unknown": _("%(field)s: a row names a debt that is not in your list."),
+    "int_type": _("%(field)s: enter a whole number."),
+    "int_parsing": _("%(field)s: enter a whole number."),
+    "int_from_float": _("%(field)s: enter a whole number."),
+    "list_type": _WRONG_KIND,
 }
 _RATE_PER_DAY = _("%(field)s: enter the rate per day in percent, as a number such as 0.05.")
 _RATE_PER_YEAR = _("%(field)s: enter the rate per year in percent, as a number such as 18 or 24.5.")
@@ -117,6 +132,13 @@ def field_label(path: tuple[str | int, ...], labels: Mapping[str, Any] = FIELD_L
         return str(_("Your answers"))
     head = str(path[0])
     label = str(labels.get(head, head))
+    if head == "debts" and len(path) >= 2 and isinstance(path[1], int):
+        debt = str(_("Debt %(n)s", n=path[1] + 1))
+        if len(path) < 3:
+            return debt
+        return str(_("%(row)s: %(part)s", row=debt, part=FIELD_LABELS.get(str(path[2]), path[2])))
+    if head == "budget" and len(path) >= 2:
+        return str(FIELD_LABELS.get(str(path[1]), path[1]))
     if head == "contact_log" and len(path) >= 2 and isinstance(path[1], int):
         row = str(_("%(log)s, row %(row)s", log=label, row=path[1] + 1))
         if len(path) < 3:
@@ -146,8 +168,8 @@ def from_validation_error(
     for problem in error.errors(include_url=False, include_input=False):
         code = problem["type"]
         path = tuple(problem["loc"])
-        if not path and code in model_fields:
-            path = (model_fields[code],)
+        if code in model_fields and (not path or (path[0] == "debts" and len(path) == 2)):
+            path = (*path, model_fields[code])  # a debt's own check belongs to its field as the answers' does
         ctx = problem.get("ctx") or {}
         name = ".".join(str(part) for part in path) or "__root__"
         found.setdefault(name, field_error(path, code, ctx, labels))

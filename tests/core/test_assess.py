@@ -71,7 +71,11 @@ STEP_FLOWS: dict[str, tuple[dict[str, object], dict[str, object] | None]] = {
     "visit_rights": ({"contacts": ["workplace_visit"]}, {"contacts": ["sms"]}),
     "check_credit_report": ({}, {"due_date": "2026-12-05"}),
     "keep_evidence": ({"due_date": "2026-12-05"}, None),
-    "prepare_for_lawsuit": ({"due_date": "2026-08-01"}, {"due_date": "2026-09-01"}),
+    "prepare_for_lawsuit": ({"due_date": "2026-08-01"}, {"due_date": "2026-08-01", "stage_hint": "court_papers"}),
+    "answer_payment_order": ({"stage_hint": "payment_order"}, {"stage_hint": "judgment"}),
+    "answer_court_papers": ({"stage_hint": "court_papers"}, {}),
+    "after_judgment": ({"stage_hint": "judgment"}, {"stage_hint": "enforcement"}),
+    "under_enforcement": ({"stage_hint": "enforcement"}, {"stage_hint": "none"}),
     "beware_scams": ({}, None),
 }
 

@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from datetime import date, time
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel
 
-from webapp.situation.model import Answers, Contact, LenderType, LogEntry
+from webapp.situation import plan as planning
+from webapp.situation.model import Answers, Contact, LenderType, LogEntry, StageHint
+from webapp.situation.plan import PlanGroup
 from webapp.situation.rules import Rules, VariantTexts
 from webapp.sources import Source
 from webapp.variants import VARIANTS
@@ -116,18 +119,58 @@ class Action(BaseModel):
     letter: str | None = None  # the kind of letter that fits this step: the summary links to its form
 
 
+class PlanPlace(BaseModel):
+    """Where a debt comes in the plan, and why: a sourced sentence (guides/data/plan.yaml)."""
+
+    debt: int  # 0-based index into the answers' debts
+    group: PlanGroup
+    reason: str
+    sources: list[SourceRef]
+
+
+class Offer(BaseModel):
+    debt: int
+    monthly: str  # what to offer this lender each month
+    months: int | None  # how long that takes to clear it with its penalty so far; None when the offer is 0
+    share: str  # the debt's part of everything owed, a fraction to four places
+
+
+class PlanWarning(StrEnum):
+    NO_BUDGET = "no_budget"  # neither a budget nor a monthly figure: the order only, no offers
+    NOTHING_AVAILABLE = "nothing_available"  # nothing left after essentials: no payment is invented
+    ESSENTIALS_EXCEED_INCOME = "essentials_exceed_income"
+    SHORTFALL = "shortfall"  # what is due now is more than what is available
+    COVERS_ALL = "covers_all"  # what is available clears every debt given
+
+
+class Plan(BaseModel):
+    """Several debts, one plan (DESIGN, "Several debts and a budget"). Money as decimal strings with two places."""
+
+    available: str | None  # each month, for all debts; None without a budget or a monthly figure
+    available_from: Literal["budget", "monthly_payment", "both"] | None
+    owed_total: str  # everything owed (each debt's outstanding total, else its overdue amount)
+    due_total: str  # what is due or overdue now (each debt due by today: its overdue amount)
+    shortfall: str | None  # due_total less available, never below 0; None without an available figure
+    essentials_gap: str  # how much the essential costs exceed the income (0.00 when they do not)
+    order: list[PlanPlace]
+    offers: list[Offer]  # in the plan's order; empty without an available figure
+    warnings: list[PlanWarning]
+
+
 class Assessment(BaseModel):
     as_of: date
     variant: str
     rules_version: date  # the date the rules and data were last checked against their sources
-    days_overdue: int
-    stage: Stage
+    days_overdue: int | None  # None with several debts: each debt's assessment has its own
+    stage: Stage | None
     penalty: Penalty | None
     interest_cap: InterestCap | None
-    conduct: list[Conduct]
+    conduct: list[Conduct]  # with several debts: every contact ticked or logged, whoever it was from
     warnings: list[ReaderWarning]
     repayment_plan: RepaymentPlan | None
-    actions: list[Action]
+    actions: list[Action]  # with several debts: the steps about the reader as a whole (each debt has its own)
+    debts: list["Assessment"] | None = None  # with several debts: each as one debt, with its offer as the payment
+    plan: Plan | None = None
 
 
 def source_refs(sources: tuple[Source, ...]) -> list[SourceRef]:
@@ -157,14 +200,14 @@ def annual_equivalent(daily_rate_percent: Decimal) -> Decimal:
 
 
 def penalty(answers: Answers, days_overdue: int) -> Penalty | None:
-    rate = answers.penalty_daily_rate_percent
-    if rate is None:
+    rate, amount = answers.penalty_daily_rate_percent, answers.overdue_amount
+    if rate is None or amount is None:
         return None
     return Penalty(
         daily_rate_percent=str(rate),
         annual_equivalent_percent=str(annual_equivalent(rate)),
-        to_date=str(penalty_for(answers.overdue_amount, rate, days_overdue)),
-        projection={str(n): str(penalty_for(answers.overdue_amount, rate, days_overdue + n)) for n in PROJECTION_DAYS},
+        to_date=str(penalty_for(amount, rate, days_overdue)),
+        projection={str(n): str(penalty_for(amount, rate, days_overdue + n)) for n in PROJECTION_DAYS},
     )
 
 
@@ -254,7 +297,7 @@ def repayment_plan(answers: Answers, penalty_to_date: Decimal) -> RepaymentPlan 
     monthly = answers.monthly_payment
     if monthly is None:
         return None
-    total = (answers.outstanding_total or answers.overdue_amount) + penalty_to_date
+    total = (answers.outstanding_total or answers.overdue_amount or Decimal(0)) + penalty_to_date
     if monthly == 0:
         return RepaymentPlan(total=money(total), monthly_payment=money(monthly), months=None, schedule=[])
     months = int((total / monthly).to_integral_value(rounding=ROUND_CEILING))
@@ -306,7 +349,11 @@ CONDITIONS: dict[str, Callable[[Situation], bool]] = {
     "unlawful_contact": lambda s: any(c.level == Level.UNLAWFUL for c in s.conduct),
     "not_yet_due": lambda s: s.days_overdue <= 0,
     "overdue": lambda s: s.days_overdue > 0,
-    "long_overdue": lambda s: s.stage == Stage.M3_PLUS,
+    "long_overdue_no_papers": lambda s: s.stage == Stage.M3_PLUS and s.answers.stage_hint == StageHint.NONE,
+    "payment_order": lambda s: s.answers.stage_hint == StageHint.PAYMENT_ORDER,
+    "court_papers": lambda s: s.answers.stage_hint == StageHint.COURT_PAPERS,
+    "judgment": lambda s: s.answers.stage_hint == StageHint.JUDGMENT,
+    "enforcement": lambda s: s.answers.stage_hint == StageHint.ENFORCEMENT,
     "no_monthly_figure": lambda s: s.plan is None,
     "cannot_pay_monthly": lambda s: s.plan is not None and s.plan.months is None,
     "plan_too_long": lambda s: (_plan_months(s) or 0) > s.plan_long_months,
@@ -325,14 +372,20 @@ CONDITIONS: dict[str, Callable[[Situation], bool]] = {
 }
 
 
+ALL_SCOPES = frozenset({"reader", "debt"})
+
+
 def unknown_conditions(rules: Rules) -> list[str]:
     """Conditions the data names that no code declares (checked at start-up: a typo must not hide a step)."""
     named = {a.when for texts in rules.texts.values() for a in texts.actions}
     return sorted(named - CONDITIONS.keys())
 
 
-def actions(situation: Situation, texts: VariantTexts, format_money: MoneyFormatter) -> list[Action]:
-    """The next steps whose condition holds, in the data's order."""
+def actions(
+    situation: Situation, texts: VariantTexts, format_money: MoneyFormatter, scopes: frozenset[str] = ALL_SCOPES
+) -> list[Action]:
+    """The next steps whose condition holds, in the data's order; `scopes`: which kinds of step (all of them for one
+    debt; with several, the reader's once and each debt's in its own part)."""
     plan = situation.plan
     fill = {
         "platform": situation.answers.platform,
@@ -349,7 +402,7 @@ def actions(situation: Situation, texts: VariantTexts, format_money: MoneyFormat
             letter=step.letter,
         )
         for step in texts.actions
-        if CONDITIONS[step.when](situation)
+        if step.scope in scopes and CONDITIONS[step.when](situation)
     ]
 
 
@@ -366,6 +419,20 @@ def plain_money(amount: str) -> str:
 
 
 def assess(answers: Answers, rules: Rules, today: date, format_money: MoneyFormatter = plain_money) -> Assessment:
+    if answers.several:
+        return assess_several(answers, rules, today, format_money)
+    return assess_one(answers, rules, today, format_money)
+
+
+def assess_one(
+    answers: Answers,
+    rules: Rules,
+    today: date,
+    format_money: MoneyFormatter = plain_money,
+    scopes: frozenset[str] = ALL_SCOPES,
+) -> Assessment:
+    """One debt's assessment (the answers' one-debt fields are set: the model requires them without `debts`)."""
+    assert answers.due_date is not None and answers.overdue_amount is not None
     as_of = answers.as_of or today
     variant = VARIANTS[answers.variant.lower()]
     texts = rules.for_variant(variant)
@@ -387,6 +454,112 @@ def assess(answers: Answers, rules: Rules, today: date, format_money: MoneyForma
         warnings=warnings_for(answers, rules, cap),
         repayment_plan=plan,
         actions=actions(
-            Situation(answers, days_overdue, stage, cap, plan, conducts, rules.plan_long_months), texts, format_money
+            Situation(answers, days_overdue, stage, cap, plan, conducts, rules.plan_long_months),
+            texts,
+            format_money,
+            scopes,
         ),
+    )
+
+
+def assess_several(answers: Answers, rules: Rules, today: date, format_money: MoneyFormatter) -> Assessment:
+    """Several debts: the plan (order, offers), each debt assessed as one debt with its offer as the monthly
+    payment, and the steps about the reader as a whole once."""
+    debts = answers.debts or []
+    as_of = answers.as_of or today
+    texts = rules.for_variant(VARIANTS[answers.variant.lower()])
+    days = [(as_of - debt.due_date).days for debt in debts]
+    ranked = planning.order(debts, days)
+    owed = [debt.owed for debt in debts]
+    available = planning.available(answers.budget, answers.monthly_payment)
+    monthly = planning.split(available, owed, ranked) if available is not None else None
+
+    parts = []
+    for index in range(len(debts)):
+        part = assess_one(
+            answers.debt_answers(index, monthly[index] if monthly else None),
+            rules,
+            today,
+            format_money,
+            frozenset({"debt"}),
+        )
+        for warning in part.warnings:  # the answer to double-check is this debt's
+            if warning.field != "as_of":
+                warning.field = f"debts.{index}.{warning.field}"
+        parts.append(part)
+
+    conducts = conduct(answers, rules, texts)
+    most = max(days)
+    reader = Situation(answers, most, stage_of(most, rules.stage_buckets), None, None, conducts, rules.plan_long_months)
+    return Assessment(
+        as_of=as_of,
+        variant=answers.variant,
+        rules_version=rules.version,
+        days_overdue=None,
+        stage=None,
+        penalty=None,
+        interest_cap=None,
+        conduct=conducts,
+        warnings=[],
+        repayment_plan=None,
+        actions=actions(reader, texts, format_money, frozenset({"reader"})),
+        debts=parts,
+        plan=plan_of(answers, texts, ranked, days, available, monthly, parts),
+    )
+
+
+def plan_of(
+    answers: Answers,
+    texts: VariantTexts,
+    ranked: list[int],
+    days: list[int],
+    available: Decimal | None,
+    monthly: list[Decimal] | None,
+    parts: list[Assessment],
+) -> Plan:
+    debts = answers.debts or []
+    owed = [debt.owed for debt in debts]
+    owed_total = sum(owed, Decimal(0))
+    due_total = sum((debt.overdue_amount for debt, d in zip(debts, days, strict=True) if d >= 0), Decimal(0))
+    gap = planning.essentials_gap(answers.budget)
+    places = []
+    for index in ranked:
+        group = planning.group_of(debts[index])
+        reason = texts.plan_groups[group.value]
+        places.append(PlanPlace(debt=index, group=group, reason=reason.text, sources=source_refs(reason.sources)))
+    offers = []
+    if monthly is not None:
+        for index in ranked:
+            schedule = parts[index].repayment_plan
+            offers.append(
+                Offer(
+                    debt=index,
+                    monthly=money(monthly[index]),
+                    months=schedule.months if schedule else None,
+                    share=str(planning.share(owed[index], owed_total)),
+                )
+            )
+    shortfall = None if available is None else max(due_total - available, Decimal(0))
+    warnings = []
+    if available is None:
+        warnings.append(PlanWarning.NO_BUDGET)
+    elif available == 0:
+        warnings.append(PlanWarning.NOTHING_AVAILABLE)
+    if gap > 0:
+        warnings.append(PlanWarning.ESSENTIALS_EXCEED_INCOME)
+    if shortfall:
+        warnings.append(PlanWarning.SHORTFALL)
+    if available is not None and available > 0 and available >= owed_total:
+        warnings.append(PlanWarning.COVERS_ALL)
+    source = {(True, False): "budget", (False, True): "monthly_payment", (True, True): "both"}
+    return Plan(
+        available=None if available is None else money(available),
+        available_from=source.get((answers.budget is not None, answers.monthly_payment is not None)),  # type: ignore[arg-type]
+        owed_total=money(owed_total),
+        due_total=money(due_total),
+        shortfall=None if shortfall is None else money(shortfall),
+        essentials_gap=money(gap),
+        order=places,
+        offers=offers,
+        warnings=warnings,
     )

@@ -17,7 +17,15 @@ from webapp.conversion import Converter
 from webapp.sources import Source
 from webapp.variants import VARIANTS, Variant
 
-DATA_FILES = ("lpr.yaml", "stages.yaml", "channels.yaml", "contact_rules.yaml", "actions.yaml", "summary.yaml")
+DATA_FILES = (
+    "lpr.yaml",
+    "stages.yaml",
+    "channels.yaml",
+    "contact_rules.yaml",
+    "actions.yaml",
+    "summary.yaml",
+    "plan.yaml",
+)
 SourceLookup = Callable[[str, Variant], Source]
 
 
@@ -58,6 +66,7 @@ class ActionText:
     sources: tuple[Source, ...]
     guide: str | None = None  # the guide section that says more: "court-papers#is-it-real"
     letter: str | None = None  # the letter that fits this step: a kind of webapp/situation/letters/
+    scope: str = "debt"  # "reader": about the reader as a whole, shown once above several debts
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,8 @@ class VariantTexts:
     actions: tuple[ActionText, ...]  # in the order the summary shows them
     statements: dict[str, Statement]
     message_template: str
+    plan_groups: dict[str, Statement]  # why a debt takes its place in a plan: one per PlanGroup
+    plan_statements: dict[str, Statement]  # the plan's fixed statements (an empty source list: plain advice)
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,7 @@ def load_rules(data_dir: Path, lookup: SourceLookup, converter: Converter) -> Ru
                 sources=tuple(cite(s) for s in a["sources"]),
                 guide=a.get("guide"),
                 letter=a.get("letter"),
+                scope=a.get("scope", "debt"),
             )
             for a in raw["actions.yaml"]["actions"]
         )
@@ -144,12 +156,25 @@ def load_rules(data_dir: Path, lookup: SourceLookup, converter: Converter) -> Ru
         for key, st in statements.items():
             if not st.sources:
                 raise RulesError(f"{data_dir / 'summary.yaml'}: statement {key!r} cites no source")
+        plan = raw["plan.yaml"]
+        plan_groups, plan_statements = (
+            {
+                key: Statement(id=key, text=conv(st["text"]), sources=tuple(cite(s) for s in st["sources"]))
+                for key, st in part.items()
+            }
+            for part in (plan["groups"], plan["statements"])
+        )
+        for key, st in plan_groups.items():
+            if not st.sources:
+                raise RulesError(f"{data_dir / 'plan.yaml'}: group {key!r} cites no source")
         return VariantTexts(
             channels=channels,
             contacts=contacts,
             actions=actions,
             statements=statements,
             message_template=conv(raw["actions.yaml"]["message_template"]),
+            plan_groups=plan_groups,
+            plan_statements=plan_statements,
         )
 
     texts_by_variant: dict[str, VariantTexts] = {}

@@ -134,7 +134,7 @@ def unconfirmed_rate(form_input: forms.FormInput, answers: Answers, assessment: 
     flagged = any(w.code == "rate_implausible" for w in assessment.warnings)
     if not flagged or form_input.values["confirm_rate"] == str(answers.penalty_daily_rate_percent):
         return None
-    return RateCheck(amount=answers.overdue_amount, assessment=assessment)
+    return RateCheck(amount=answers.overdue_amount or Decimal(0), assessment=assessment)
 
 
 def _checked(v: Variant) -> Response | tuple[forms.FormInput, Answers, Assessment]:
