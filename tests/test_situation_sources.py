@@ -84,6 +84,7 @@ CATALOG_LABELS = {
     "One row for each call, message or visit. It is printed as a table you can show to a regulator or a lawyer.",
     "Court that issued the payment order",  # a letter form's label: which court, no rule
     "Date you received the payment order",
+    "Papers from a court",  # a field's name in errors (what the reader has received about a debt): no rule
 }
 
 
