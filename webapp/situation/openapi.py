@@ -129,6 +129,9 @@ def openapi_document() -> dict[str, Any]:
             "title": "逾期应对指南 API",
             "version": "1",
             "description": "Answers about an overdue online loan -> a sourced assessment or a printable summary. "
+            "One debt's answers, or `debts` (1-20) with an optional `budget`: then the assessment holds each debt's "
+            "own assessment and a `plan` (the order with a sourced reason per debt, each lender's monthly offer pro "
+            "rata to what is owed, to the fen, never more than is available). "
             "Nothing sent is stored or logged. Money is given and returned as decimal strings (CNY).",
         },
         "paths": {
