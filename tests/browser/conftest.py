@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
-from tests.helpers import ROOT
+from tests.helpers import ROOT, share_guide_renders
 from webapp import create_app
 
 
@@ -35,7 +35,8 @@ class LiveServer:
         self.app = app
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet)
         self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # Polled often: close() (every test's teardown) waits for serve_forever to notice, 0.5 s by default.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
         self._thread.start()
 
     @property
@@ -70,10 +71,12 @@ def guides_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser_app() -> Flask:
+def browser_app(guide_renders: Path) -> Flask:
     """One app for the browser tests (what a test changes lives in its own browser profile, not in the app); a
-    test that deploys a new version builds its own (tests/browser/test_pwa.py)."""
-    return create_app({"PDF_PRERENDER": False, "PDF_WARM_UP": False, "RATELIMIT_ENABLED": False})
+    test that deploys a new version builds its own (tests/browser/test_pwa.py). Its guide PDFs are the run's
+    (tests/conftest.py, SharedGuideRenders)."""
+    app = create_app({"PDF_PRERENDER": False, "PDF_WARM_UP": False, "RATELIMIT_ENABLED": False})
+    return share_guide_renders(app, guide_renders)
 
 
 @pytest.fixture
