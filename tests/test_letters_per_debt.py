@@ -41,14 +41,14 @@ def test_the_repayment_form_for_a_debt_takes_the_offer_and_leaves_the_lender_to_
     html = form_page(client, "?debt=1&monthly=812.50").text
     assert value_of(html, "monthly") == "812.50"
     assert value_of(html, "lender") == ""  # never the first guide's platform: the page fills in the debt's lender
-    assert not hidden(html, "debt-note")
+    assert not hidden(html, "debt-note") and not hidden(html, "monthly-from-plan")
     assert "data-prefilled" not in html  # the page's script still fills it in from the saved answers
 
 
 def test_the_plain_form_is_as_before(client) -> None:
     html = form_page(client, "").text
     assert value_of(html, "lender") == "58金融" and value_of(html, "monthly") == ""
-    assert hidden(html, "debt-note")
+    assert hidden(html, "debt-note") and hidden(html, "monthly-from-plan")
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_a_debt_out_of_bounds_gives_the_plain_form(client, query: str) -> None:
 )
 def test_an_offer_that_is_no_amount_is_left_out(client, monthly: str) -> None:
     html = form_page(client, f"?debt=0&monthly={monthly}").text
-    assert value_of(html, "monthly") == ""
+    assert value_of(html, "monthly") == "" and hidden(html, "monthly-from-plan")
     assert "<b>" not in html
 
 
@@ -126,7 +126,8 @@ def test_a_row_s_debt_has_the_situation_s_bounds(client, debt: object, code: str
 
 
 def test_the_complaint_form_ignores_a_posted_row_debt(client) -> None:
-    data = {"lender": "某网贷", "date": "2026-11-28", "contact_log-0-date": "2026-11-02"}
+    row = {"contact_log-0-date": "2026-11-02", "contact_log-0-channel": "phone"}
+    data = {"lender": "某网贷", "date": "2026-11-28", **row}
     with_debt = client.post("/zh-hans/letters/complaint", data={**data, "contact_log-0-debt": "1"})
     without = client.post("/zh-hans/letters/complaint", data=data)
     assert with_debt.status_code == without.status_code == 200

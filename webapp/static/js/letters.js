@@ -148,8 +148,12 @@
     if (form.dataset.prefilled !== "true") {
       const own = read(KEY);
       const situation = read("situation-answers");
-      if (own) restore(own);
-      else {
+      if (own) {
+        restore(own);
+        // The page shows the offer's note when it filled in the offer: true only if the saved amount is that offer.
+        const note = $("monthly-from-plan");
+        if (note) note.hidden = !(offer && form.elements.monthly.value === offer);
+      } else {
         const base = snapshot();
         let filled = {};
         if (situation) {
@@ -161,7 +165,10 @@
         if (debt !== null) {
           // The page (offline: the saved copy of the plain form) names the first guide's platform: not this debt's.
           if (!filled.lender) base.lender = [""];
-          if (offer && form.elements.monthly) filled.monthly = [offer];
+          if (offer && form.elements.monthly) {
+            filled.monthly = [offer];
+            $("monthly-from-plan").hidden = false;
+          }
           if (rows) for (const name of Object.keys(base)) if (name.startsWith("contact_log-")) delete base[name];
         }
         restore({ ...base, ...filled });
@@ -193,7 +200,7 @@
         while (rows.children.length > 1) rows.lastElementChild.remove();
         renumber();
       }
-      for (const id of ["prefill-note", "log-left-out"]) $(id).hidden = true;
+      for (const note of ["prefill-note", "log-left-out", "monthly-from-plan"]) if ($(note)) $(note).hidden = true;
       askToWipe(false);
       $("wiped").hidden = false;
     });
