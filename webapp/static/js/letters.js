@@ -120,9 +120,11 @@
         if (one("monthly_payment") && one("monthly_payment") !== "0") data.monthly = [one("monthly_payment")];
       } else {
         const found = savedDebt(saved, debt);
-        if (found?.lender) data.lender = [found.lender];
-        // licensed says no more than "unknown" does among our kinds (bank, consumer finance, small loan...).
-        data.lender_kind = [found?.lender_type === "private" ? "private" : "unknown"];
+        if (found?.lender) {
+          data.lender = [found.lender];
+          // licensed says no more than "unknown" does among our kinds (bank, consumer finance, small loan...).
+          data.lender_kind = [found.lender_type === "private" ? "private" : "unknown"];
+        }
       }
       const log = logRowsFrom(saved);
       Object.assign(data, log.data);
