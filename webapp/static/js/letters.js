@@ -17,7 +17,9 @@
   function letterForm(form) {
     // ?debt=<i>: the letter is for debt i of the several the situation form saved (0-based, as in the summary).
     const query = new URLSearchParams(location.search);
-    const debt = /^[0-9]{1,2}$/.test(query.get("debt") || "") ? Number(query.get("debt")) : null;
+    // As the server reads the query (situation/letters/forms.py, for_debt): anything else is the plain form.
+    const debtArg = query.get("debt") || "";
+    const debt = /^[0-9]{1,2}$/.test(debtArg) && Number(debtArg) < 20 ? Number(debtArg) : null;
     const KEY = `letter-answers-${form.dataset.kind}${debt === null ? "" : `-debt-${debt}`}`;
     const rows = $("log-rows");
 
@@ -145,7 +147,9 @@
     };
 
     // The offer the summary computed for this debt (a number, not personal text: it may be in the URL).
-    const offer = /^[0-9]{1,8}(\.[0-9]{1,2})?$/.test(query.get("monthly") || "") ? query.get("monthly") : null;
+    const offerArg = query.get("monthly") || "";
+    const amount = /^[0-9]{1,8}(\.[0-9]{1,2})?$/.test(offerArg) ? Number(offerArg) : 0;
+    const offer = amount > 0 && amount <= 10000000 ? offerArg : null;
 
     if (form.dataset.prefilled !== "true") {
       const own = read(KEY);
