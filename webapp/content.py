@@ -22,6 +22,7 @@ from mdit_py_plugins.attrs import attrs_block_plugin
 
 from webapp.conversion import Converter
 from webapp.situation.assess import guide_ref
+from webapp.situation.letters.model import LetterKind
 from webapp.situation.rules import Rules
 from webapp.sources import Source, SourceError, SourceRegistry, load_sources
 from webapp.variants import HANS, VARIANTS, Variant
@@ -29,6 +30,8 @@ from webapp.variants import HANS, VARIANTS, Variant
 GUIDE_FILE = "guide.md"
 SOURCES_FILE = "sources.yaml"
 FORM_LINK = "../situation"  # from /<v>/guides/<slug>: the situation form, in the same variant
+# From /<v>/guides/<slug>: a letter's form, in the same variant (`../letters/payment-order-objection`).
+LETTER_LINKS = frozenset(f"../letters/{kind.value}" for kind in LetterKind)
 SITUATIONS_FILE = "situations.yaml"  # the home page's ways in, by the reader's situation
 HOTLINES_FILE = Path("data") / "hotlines.yaml"  # numbers linked as tel: wherever they are written
 CHANNELS_FILE = Path("data") / "channels.yaml"  # where to complain: a name that opens with a number is a hotline
@@ -305,9 +308,16 @@ def _check_tokens(
                 targets.append(href[1:])
             elif _GUIDE_LINK.match(href):
                 guide_links.append(href)
-            elif not href.startswith("https://") and href != FORM_LINK and child.attrs.get("class") != "tel":
+            elif (
+                not href.startswith("https://")
+                and href != FORM_LINK
+                and href not in LETTER_LINKS
+                and child.attrs.get("class") != "tel"
+            ):
+                kinds = ", ".join(sorted(k.value for k in LetterKind))
                 raise ContentError(
-                    f"{path}: link {href!r}: write #section, other-guide#section, {FORM_LINK} or an https:// address"
+                    f"{path}: link {href!r}: write #section, other-guide#section, {FORM_LINK},"
+                    f" ../letters/<kind> (one of {kinds}) or an https:// address"
                 )
     known = {h.id for h in headings} | {s.anchor for s in sources}
     if len(known) != len(headings) + len(sources):

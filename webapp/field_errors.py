@@ -94,6 +94,7 @@ MESSAGES = {
     "offer_or_monthly": _("%(field)s: enter a monthly amount, a one-off amount, or both."),
     "start_in_past": _("%(field)s cannot be before the date of the letter."),
     "nothing_to_complain": _("%(field)s: say what happened, tick what they did, or add rows to your record."),
+    "log_debts_mixed": _("%(field)s: the rows are about different debts. Send only the rows about this lender."),
     # Several debts.
     "one_debt_and_debts": _("%(field)s: give each debt in the list, not also the one-debt answers above it."),
     "log_debt_unknown": _("%(field)s: a row names a debt that is not in your list."),

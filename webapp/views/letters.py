@@ -67,7 +67,9 @@ def kind_or_404(kind: str) -> LetterKind:
         abort(404)
 
 
-def show_form(v: Variant, form: forms.LetterForm, errors: list[FieldError], status: int = 200) -> Response:
+def show_form(
+    v: Variant, form: forms.LetterForm, errors: list[FieldError], status: int = 200, debt: int | None = None
+) -> Response:
     by_field: dict[str, str] = {}
     for error in errors:
         by_field.setdefault(form.form_field(error.field), error.message)
@@ -92,6 +94,7 @@ def show_form(v: Variant, form: forms.LetterForm, errors: list[FieldError], stat
         contacts=list(Contact),
         contact_texts=contact_texts,
         prefilled=bool(form.data) or bool(errors),
+        debt=debt,
         sources=sources,
         source_numbers={s.id: n for n, s in enumerate(sources, start=1)},
     )
@@ -112,8 +115,10 @@ def index(v: Variant) -> str:
 
 @bp.get("/<variant:v>/letters/<kind>")
 def form(v: Variant, kind: str) -> Response:
-    response = show_form(v, forms.empty(kind_or_404(kind)), [])
-    response.headers["Cache-Control"] = "no-cache"  # the empty form is the same for everyone
+    # ?debt=<i>[&monthly=<offer>]: the summary's link for one of several debts (forms.for_debt).
+    shown, debt = forms.for_debt(kind_or_404(kind), request.args)
+    response = show_form(v, shown, [], debt=debt)
+    response.headers["Cache-Control"] = "no-cache"  # the same for everyone who opens the same address
     return response
 
 

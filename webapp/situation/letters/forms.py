@@ -5,12 +5,15 @@ As there, amounts may be typed as readers write them (12,000, ¥800, 1.2万, ful
 full-width digits; everything else reaches the model as typed.
 """
 
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from webapp.situation.forms import FormData, money_text, parse_log
 from webapp.situation.forms import _plain as plain
 from webapp.situation.letters.model import LetterKind, RecordItem
+from webapp.situation.model import MAX_AMOUNT, MAX_DEBTS
 from webapp.variants import Variant
 
 COMMON = ("name", "lender", "lender_kind", "date")
@@ -34,6 +37,10 @@ MONEY = {"monthly", "offer"}
 DATES = {"date", "received_on", "start"}
 BLANK_LOG_ROWS = 3  # empty rows offered without JavaScript
 DEFAULT_LENDER = "58金融"  # the first guide's platform, as on the situation form
+# The summary's link to a letter for one of several debts: ?debt=<0-based index>, and for the repayment proposal
+# &monthly=<the plan's offer for it, a decimal string>. Nothing else, and never the lender's name.
+_DEBT_ARG = re.compile(r"[0-9]{1,2}")
+_OFFER_ARG = re.compile(r"[0-9]{1,8}(\.[0-9]{1,2})?")
 
 
 @dataclass
@@ -109,3 +116,19 @@ def empty(kind: LetterKind) -> LetterForm:
     if kind == LetterKind.RECORDS_REQUEST:
         values["items"] = [item.value for item in RecordItem]
     return LetterForm(kind=kind, data={}, values=values)
+
+
+def for_debt(kind: LetterKind, args: FormData) -> tuple[LetterForm, int | None]:
+    """The empty form, or, opened from the summary for one of several debts (`?debt=<i>`), the form for that debt
+    and its index: the lender left empty, since its name is never in a URL (the page's script fills it in from
+    the answers saved on the phone), and for the repayment proposal the summary's offer (`&monthly=`) as the
+    monthly amount. A query out of bounds is ignored: the form is then the plain one."""
+    letter = empty(kind)
+    debt_arg = args.get("debt", "")
+    if not _DEBT_ARG.fullmatch(debt_arg) or int(debt_arg) >= MAX_DEBTS:
+        return letter, None
+    letter.values["lender"] = ""
+    monthly = args.get("monthly", "")
+    if kind == LetterKind.REPAYMENT_PROPOSAL and _OFFER_ARG.fullmatch(monthly) and 0 < Decimal(monthly) <= MAX_AMOUNT:
+        letter.values["monthly"] = monthly
+    return letter, int(debt_arg)

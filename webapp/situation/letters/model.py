@@ -169,6 +169,10 @@ class Complaint(LetterBase):
     def _consistent(self) -> "Complaint":
         if not (self.contacts or self.contact_log or self.what_happened):
             raise PydanticCustomError("nothing_to_complain", "say what happened")
+        # A row's `debt` (the situation's index of the debt it was about) is accepted and not printed: the letter
+        # is about one lender. Rows about two debts are two lenders' contacts, not evidence against this one.
+        if len({entry.debt for entry in self.contact_log if entry.debt is not None}) > 1:
+            raise PydanticCustomError("log_debts_mixed", "the rows are about different debts")
         return self
 
 
@@ -202,6 +206,7 @@ MODEL_ERROR_FIELDS = {
     "offer_or_monthly": "monthly",
     "start_in_past": "start",
     "nothing_to_complain": "what_happened",
+    "log_debts_mixed": "contact_log",
 }
 
 
