@@ -55,7 +55,7 @@ def summary_context(answers: Answers, assessment: Assessment) -> dict[str, Any]:
     plan = parts = None
     if answers.several:
         plan = plan_paragraphs(answers, assessment, rules, texts, formatting.long_date, formatting.money)
-        parts = debt_parts(answers, assessment, plan)
+        parts = debt_parts(answers, assessment)
     sources = summary_sources(assessment, paragraphs, [ch.source for ch in channels], variant, plan, parts)
     platform = answers.platform if not answers.several else str(gettext("[the lender's name]"))
     return {
@@ -100,7 +100,7 @@ class DebtPart:
         return str((share * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def debt_parts(answers: Answers, assessment: Assessment, plan: PlanParagraphs) -> list[DebtPart]:
+def debt_parts(answers: Answers, assessment: Assessment) -> list[DebtPart]:
     assert assessment.plan is not None and assessment.debts is not None and answers.debts is not None
     offers = {o.debt: o for o in assessment.plan.offers}
     explained: dict[tuple[str, str], int] = {}  # (step id, its explanation) -> the first debt that gives it
