@@ -98,7 +98,8 @@ def main() -> None:
     growth, chrome_growth = median[last] / median[first], chrome_median[last] / chrome_median[first]
     per_debt = (median[last] - median[first]) / (last - first)
     chrome_per_debt = (chrome_median[last] - chrome_median[first]) / (last - first)
-    print(f"growth, time({last}) / time({first}): ours {growth:.2f}, Chromium {chrome_growth:.2f}, debts {last // first}")
+    print(f"growth, time({last}) / time({first}): ours {growth:.2f}, Chromium {chrome_growth:.2f}", end="")
+    print(f", debts {last // first}")
     print(f"each debt adds: ours {per_debt:.0f} ms, Chromium {chrome_per_debt:.0f} ms")
     print("grows no faster than the debts:", "yes" if growth <= last / first else "NO")
 
