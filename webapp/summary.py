@@ -5,7 +5,9 @@ templates, the PDF renderer, the sources registry); the core imports none of the
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,9 +18,9 @@ from pydantic import ValidationError
 from webapp import formatting
 from webapp.field_errors import FieldError, from_validation_error
 from webapp.printing import print_for_reader
-from webapp.situation.assess import Assessment, assess
-from webapp.situation.model import Answers, answers_from
-from webapp.situation.paragraphs import SummaryParagraphs, summary_paragraphs
+from webapp.situation.assess import Assessment, Offer, assess
+from webapp.situation.model import Answers, Debt, answers_from
+from webapp.situation.paragraphs import PlanParagraphs, SummaryParagraphs, plan_paragraphs, summary_paragraphs
 from webapp.sources import Source
 from webapp.state import state
 from webapp.variants import VARIANTS, Variant
@@ -50,7 +52,12 @@ def summary_context(answers: Answers, assessment: Assessment) -> dict[str, Any]:
     texts = rules.for_variant(variant)
     paragraphs = summary_paragraphs(answers, assessment, rules, texts, formatting.long_date)
     channels = list({ch.id: texts.channels[ch.id] for c in assessment.conduct for ch in c.channels}.values())
-    sources = summary_sources(assessment, paragraphs, [ch.source for ch in channels], variant)
+    plan = parts = None
+    if answers.several:
+        plan = plan_paragraphs(answers, assessment, rules, texts, formatting.long_date, formatting.money)
+        parts = debt_parts(answers, assessment)
+    sources = summary_sources(assessment, paragraphs, [ch.source for ch in channels], variant, plan, parts)
+    platform = answers.platform if not answers.several else str(gettext("[the lender's name]"))
     return {
         "answers": answers,
         "assessment": assessment,
@@ -58,7 +65,8 @@ def summary_context(answers: Answers, assessment: Assessment) -> dict[str, Any]:
         "texts": texts,
         "paragraphs": paragraphs,
         "message": texts.message_template.format(
-            platform=answers.platform, proposal=proposal(bool(answers.monthly_payment))
+            platform=platform,
+            proposal=proposal(several_can_pay(assessment) if answers.several else bool(answers.monthly_payment)),
         ),
         "sources": sources,
         "source_numbers": {s.id: number for number, s in enumerate(sources, start=1)},
@@ -68,7 +76,60 @@ def summary_context(answers: Answers, assessment: Assessment) -> dict[str, Any]:
         "night": (rules.night_from.strftime("%H:%M"), rules.night_until.strftime("%H:%M")),
         "guide_titles": {guide.slug: guide.short_title for guide in state().library.all(variant)},
         "letter_titles": {k.value: t.title for k, t in state().letters.for_variant(variant).kinds.items()},
+        "plan_paragraphs": plan,
+        "debt_parts": parts,
     }
+
+
+@dataclass(frozen=True)
+class DebtPart:
+    """One debt of several, as its part of the summary shows it (in the plan's order)."""
+
+    index: int  # 0-based, in the reader's own order: the part's id is debt-<index + 1>
+    position: int  # 1-based place in the plan's order
+    debt: Debt
+    assessment: Assessment  # the debt assessed as one debt, its offer as the monthly payment
+    group: str  # why it comes where it does (a PlanGroup)
+    offer: Offer | None
+    said_before: dict[str, int]  # step id -> the debt (index) whose part already explains it in the same words
+
+    @property
+    def share_percent(self) -> str:
+        """The debt's part of everything owed, as a percentage to one place (34.9)."""
+        share = Decimal(self.offer.share) if self.offer else Decimal(0)
+        return str((share * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def debt_parts(answers: Answers, assessment: Assessment) -> list[DebtPart]:
+    assert assessment.plan is not None and assessment.debts is not None and answers.debts is not None
+    offers = {o.debt: o for o in assessment.plan.offers}
+    explained: dict[tuple[str, str], int] = {}  # (step id, its explanation) -> the first debt that gives it
+    parts = []
+    for position, place in enumerate(assessment.plan.order, start=1):
+        part = assessment.debts[place.debt]
+        said_before = {}
+        for action in part.actions:
+            first = explained.setdefault((action.id, action.why), place.debt)
+            if first != place.debt:
+                said_before[action.id] = first
+        parts.append(
+            DebtPart(
+                index=place.debt,
+                position=position,
+                debt=answers.debts[place.debt],
+                assessment=part,
+                group=str(place.group),
+                offer=offers.get(place.debt),
+                said_before=said_before,
+            )
+        )
+    return parts
+
+
+def several_can_pay(assessment: Assessment) -> bool:
+    """With several debts: is there anything to offer each month (the message then asks for instalments)?"""
+    plan = assessment.plan
+    return plan is not None and plan.available is not None and Decimal(plan.available) > 0
 
 
 def log_findings(assessment: Assessment) -> dict[int, list[Any]]:
@@ -105,17 +166,44 @@ def proposal(can_pay_monthly: bool) -> str:
 
 
 def summary_sources(
-    assessment: Assessment, paragraphs: SummaryParagraphs, channel_sources: list[Source], variant: Variant
+    assessment: Assessment,
+    paragraphs: SummaryParagraphs,
+    channel_sources: list[Source],
+    variant: Variant,
+    plan: PlanParagraphs | None = None,
+    parts: list[DebtPart] | None = None,
 ) -> list[Source]:
     """Exactly the sources the summary cites, numbered in the order the page first cites them: the next steps,
-    the penalty and rate paragraphs, credit records, each judged contact, the complaint channels, visits."""
+    the penalty and rate paragraphs, credit records, each judged contact, the complaint channels, visits. With
+    several debts, first the overview (the plan's statements and reasons, the deadlines), the steps about the
+    reader, each debt's steps and rate paragraphs, then the rules said once for all debts."""
     rules = state().rules
-    wanted = [s.id for a in assessment.actions for s in a.sources]
-    wanted += [s.id for p in [*paragraphs.penalty, *paragraphs.cap, *paragraphs.credit] for s in p.sources]
+    wanted: list[str] = []
+    if plan is not None and parts is not None:
+        wanted += [s.id for p in plan.before for s in p.sources]
+        wanted += [s.id for r in plan.reasons if r.group in DEADLINE_GROUPS for s in r.reason.sources]
+        wanted += [s.id for s in plan.no_ranking.sources]
+        wanted += [s.id for r in plan.reasons for s in r.reason.sources]
+        wanted += [s.id for p in plan.after for s in p.sources]
+        wanted += [s.id for a in assessment.actions for s in a.sources]
+        for part in parts:
+            wanted += [s.id for a in part.assessment.actions for s in a.sources]
+            wanted += [s.id for p in plan.debt_cap[part.index] for s in p.sources]
+        wanted += [s.id for p in plan.penalty for s in p.sources]
+        wanted += [s.id for shared in plan.shared_cap for s in shared.paragraph.sources]
+    else:
+        wanted += [s.id for a in assessment.actions for s in a.sources]
+        wanted += [s.id for p in [*paragraphs.penalty, *paragraphs.cap] for s in p.sources]
+    wanted += [s.id for p in paragraphs.credit for s in p.sources]
     wanted += [s.id for c in assessment.conduct for s in c.sources]
     wanted += [s.id for s in channel_sources]
     wanted += [s.id for p in paragraphs.visits for s in p.sources]
     return [rules.source(source_id, variant) for source_id in dict.fromkeys(wanted)]
+
+
+# The plan groups that carry a deadline counted from the day the reader received a court's papers: the overview
+# lists them first, with the reason that states the deadline (no date: we do not know the day of receipt).
+DEADLINE_GROUPS = ("payment_order", "court_papers")
 
 
 def download_name(as_of: date) -> tuple[str, str]:
