@@ -19,8 +19,12 @@ own renderer through `render()` in its own worker process built with create_app;
                  step, print.css's table rule is undone by an extra stylesheet)
   inside markers + print.css sets the summary's list markers inside the first line, with a hanging indent (the
                  bytes change here; before this step, an extra stylesheet puts them outside as before)
+  noteless ua    + patches.NOTELESS_UA: no footnote and note pseudo-element styles computed for every element
+  quick style    + patches.QUICK_STYLE: a short path for the properties no stylesheet sets
   (over HTTP)    not a step: the app as `make run` serves it (waitress, the pool, PDF_WARM_UP): the
-                 time of POST /api/v1/summary.pdf with the same answers, from request to last byte
+                 time of POST /api/v1/summary.pdf with the same answers, from request to last byte. The guide
+                 PDFs are not rendered at start-up (PDF_PRERENDER=0): on a busy machine that took longer than the
+                 wait for the server, and it does not touch a summary's path
 
 Chromium (Debian's, warm, one page reused) prints the same HTML with the same stylesheet inlined. Rounds
 alternate: Chromium, step, Chromium, next step, ...; each step's ratio is its median time over the median of the
@@ -64,6 +68,8 @@ STEPS = [
     "warm summary",
     "fixed tables",
     "inside markers",
+    "noteless ua",
+    "quick style",
     "(over HTTP)",
 ]
 HTTP_STEP = STEPS.index("(over HTTP)")
@@ -113,8 +119,17 @@ def serve_step(step: int) -> None:
         "subset once": pdf_patches.SUBSET_ONCE,
         "zero copy": pdf_patches.ZERO_COPY,
         "write once": pdf_patches.WRITE_ONCE,
+        "noteless ua": pdf_patches.NOTELESS_UA,
+        "quick style": pdf_patches.QUICK_STYLE,
     }
     renderer.patches = frozenset(patch for name, patch in patches.items() if name in enabled)
+    import weasyprint
+    import weasyprint.css
+
+    if "noteless ua" not in enabled:  # WeasyPrint's own method, not the patch's idle hook
+        weasyprint.HTML._ua_stylesheets = pdf_patches._originals["ua_stylesheets"]
+    if "quick style" not in enabled:
+        weasyprint.css.ComputedStyle.__missing__ = pdf_patches._originals["missing"]
     renderer.collect_in_child = "no child gc" not in enabled
     if "child i/o" not in enabled:  # as before: a 64 KB pipe, and waitpid() before answering
         pdf._widen = lambda pipe_end: None
@@ -165,7 +180,7 @@ class OverHttp:
 
     def __init__(self) -> None:
         self.port = free_port()
-        self.server = start_server(self.port, RATELIMIT_ENABLED="0")
+        self.server = start_server(self.port, RATELIMIT_ENABLED="0", PDF_PRERENDER="0")
         self.pid = self.server.pid
         self.body = json.dumps({**TYPICAL_SITUATION, "variant": "zh-Hans"}).encode()
         self.pdf = b""

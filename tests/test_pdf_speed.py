@@ -131,6 +131,21 @@ def test_without_compaction_the_subset_patch_stays_out(app, documents) -> None:
     assert plain.render(html, tag) == make_renderer(app, compact_fonts=False, fast_fonts=False).render(html, tag)
 
 
+def test_a_stylesheet_with_footnotes_keeps_weasyprints_own_user_agent_stylesheet(app, tmp_path) -> None:
+    # NOTELESS_UA leaves out the note and footnote pseudo-elements: only for stylesheets that make none.
+    notes = tmp_path / "notes.css"
+    notes.write_text(".note { float: footnote }")
+    sheets = [STATIC / "css" / "print.css", notes]
+    variants = variant_css(app, PDF_FONT_FAMILIES)
+    with_notes = PdfRenderer(STATIC, sheets, variants, isolate=False)
+    assert pdf_patches.NOTELESS_UA not in with_notes.patches and pdf_patches.QUICK_STYLE in with_notes.patches
+    assert pdf_patches.NOTELESS_UA in make_renderer(app).patches
+    html = '<html lang="zh-Hans"><body><p>正文<span class="note">脚注</span></p></body></html>'
+    pdf = with_notes.render(html, "zh-Hans")
+    assert pdf == PdfRenderer(STATIC, sheets, variants, isolate=False, fast_fonts=False).render(html, "zh-Hans")
+    assert pdftotext(pdf).split() == ["正文1", "1.", "脚注"]  # the footnote's call and its marker, numbered
+
+
 def test_warm_up_warms_the_parent(app, documents) -> None:
     renderer = make_renderer(app)
     assert renderer.isolate
@@ -174,11 +189,15 @@ def test_uninstall_restores_weasyprint_and_pydyf() -> None:
     from weasyprint.pdf import fonts
 
     assert fonts.Font.subset is pdf_patches._font_subset
+    assert weasyprint.HTML._ua_stylesheets is pdf_patches._ua_stylesheets
+    assert weasyprint.css.ComputedStyle.__missing__ is pdf_patches._quick_missing
     pdf_patches.uninstall()
     try:
         assert fonts.Font.subset.__module__ == "weasyprint.pdf.fonts"
         assert fonts.get_hb_object_data.__module__ == "weasyprint.text.fonts"
         assert pydyf.PDF.write.__module__ == "pydyf" and "file_content" not in vars(fonts.Font)
+        assert weasyprint.HTML._ua_stylesheets.__module__ == "weasyprint"
+        assert weasyprint.css.ComputedStyle.__missing__.__module__ == "weasyprint.css"
     finally:
         pdf_patches.install()
 
@@ -192,6 +211,9 @@ progress = logging.getLogger("weasyprint.progress")
 assert progress.filters == [] and progress.propagate, (progress.filters, progress.propagate)
 assert webapp.pdf.render._malloc_trim is None and not webapp.pdf.render._set_up
 assert fonts.Font.subset.__module__ == "weasyprint.pdf.fonts" and pydyf.PDF.write.__module__ == "pydyf"
+import weasyprint.css
+assert weasyprint.css.ComputedStyle.__missing__.__module__ == "weasyprint.css"
+assert weasyprint.HTML._ua_stylesheets.__module__ == "weasyprint"
 print("clean")
 """
     result = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, check=False)

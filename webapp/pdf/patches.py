@@ -1,6 +1,6 @@
-"""Faster PDF output for WeasyPrint 70.0 (with pydyf 0.13.0): three patches of private functions, each written
-as an upstream proposal (docs/decisions/, "PDF patches") and each keeping the PDF bytes exactly as they are
-without it (tests/test_pdf_speed.py compares).
+"""Faster PDF output for WeasyPrint 70.0 (with pydyf 0.13.0): five patches of private functions, each written
+as an upstream proposal (docs/upstream/README.md) and each keeping the PDF bytes exactly as they are without it
+(tests/test_pdf_speed.py compares).
 
 They are applied by `install()`, which a `PdfRenderer` calls when it is made (nothing happens on import), after
 checking both versions (`check_version()`, also called at start-up), and each acts only inside a `session()` that
@@ -20,6 +20,18 @@ names it, so any other WeasyPrint use in the process gets WeasyPrint's own behav
   then serializes them all again to hash them for the file identifier. With this patch, while a PDF is written,
   each object's serialization is kept (with the object, so no id is reused) and the hash reads the same bytes
   back. Nothing changes an object during `write`, so the bytes are the same.
+- `NOTELESS_UA`: WeasyPrint's user-agent stylesheet gives every element five pseudo-elements for footnotes and notes
+  (`::footnote-call`, `::footnote-marker`, `::note-call`, `::note-marker`, `::note-callback`) and a `::marker`,
+  and WeasyPrint computes a style for each of them up front, used or not: six styles per element, about 2,300 for
+  a typical summary, none of which ever makes a box. With this patch a render uses the same stylesheet without the
+  five note rules and with `::marker` for `li` only (the only list item it makes). It is only for documents whose
+  stylesheets make no footnote, no note and no other list item (`needs_full_ua()`; the renderer checks its own
+  stylesheets): there those pseudo-elements make no box, so the bytes are the same.
+- `QUICK_STYLE`: `ComputedStyle.__missing__`, which computes each property of an element on first use, takes its
+  whole path (logical properties, pending values, math functions) for every property, also for the ~80% that no
+  stylesheet sets and that simply inherit or take their initial value. With this patch those take a short path
+  that does what the long one does for them; every other property, and any inherited value holding a math
+  function, takes the long path as before.
 
 The original font is read by uharfbuzz (the same HarfBuzz the finisher uses, so the same bytes): only the tables
 a CFF subset needs, read once per process into one `hb.Face` per file and index (~15 MB for each distinct CFF
@@ -27,6 +39,7 @@ table; Noto's SC and TC faces share theirs), so a renderer that warms up in the 
 hands them to every child it forks (copy-on-write: never written, so shared).
 """
 
+import re
 import struct
 import threading
 from collections.abc import Collection, Iterator
@@ -39,7 +52,9 @@ SUPPORTED_PYDYF_VERSION = "0.13.0"
 SUBSET_ONCE = "subset_once"
 ZERO_COPY = "zero_copy"
 WRITE_ONCE = "write_once"
-ALL = frozenset({SUBSET_ONCE, ZERO_COPY, WRITE_ONCE})
+NOTELESS_UA = "noteless_ua"
+QUICK_STYLE = "quick_style"
+ALL = frozenset({SUBSET_ONCE, ZERO_COPY, WRITE_ONCE, NOTELESS_UA, QUICK_STYLE})
 
 
 @dataclass(frozen=True)
@@ -119,15 +134,28 @@ def install() -> None:
         if _originals:
             return
         import pydyf
+        import weasyprint
+        from weasyprint import css
         from weasyprint.pdf import fonts
 
+        _bind_style_tables()
+        if not _noteless_ua:  # refuses a user-agent stylesheet that is not the one this patch was written for
+            from weasyprint.css.counters import CounterStyle
+
+            # Its @counter-style rules go to a throwaway registry: renders take WeasyPrint's own (UA_COUNTER_STYLE,
+            # filled once by the original), which refuses them a second time with a warning.
+            _noteless_ua.append(weasyprint.CSS(string=_noteless_ua_text(), counter_style=CounterStyle()))
         _originals.update(
             init=fonts.Font.__init__,
             subset=fonts.Font.subset,
             get_hb_object_data=fonts.get_hb_object_data,
             write=pydyf.PDF.write,
             data={cls: cls.__dict__["data"] for cls in _serialized_classes()},
+            ua_stylesheets=weasyprint.HTML._ua_stylesheets,
+            missing=css.ComputedStyle.__missing__,
         )
+        weasyprint.HTML._ua_stylesheets = _ua_stylesheets
+        css.ComputedStyle.__missing__ = _quick_missing
         fonts.Font.__init__ = _font_init
         fonts.Font.subset = _font_subset
         fonts.Font.file_content = property(_get_file_content, _set_file_content)
@@ -142,8 +170,12 @@ def uninstall() -> None:
     with _install_lock:
         if not _originals:
             return
+        import weasyprint
+        from weasyprint import css
         from weasyprint.pdf import fonts
 
+        weasyprint.HTML._ua_stylesheets = _originals["ua_stylesheets"]
+        css.ComputedStyle.__missing__ = _originals["missing"]
         fonts.Font.__init__ = _originals["init"]
         fonts.Font.subset = _originals["subset"]
         del fonts.Font.file_content
@@ -154,6 +186,94 @@ def uninstall() -> None:
         for cls, data in _originals["data"].items():
             cls.data = data
         _originals.clear()
+
+
+# NOTELESS_UA
+_NOTE_RULES = (
+    "::footnote-call { content: counter(footnote); vertical-align: super; font-size: smaller; line-height: inherit }\n",
+    '::footnote-marker { content: counter(footnote) ". " }\n',
+    "::note-call { content: counter(note); vertical-align: super; font-size: smaller; line-height: inherit }\n",
+    '::note-marker { content: counter(note) ". " }\n',
+    '::note-callback { content: "\u202f\u21a9" }\n',
+)
+_MARKER_RULE = "::marker { font-variant-numeric: tabular-nums; white-space: pre; text-transform: none }"
+_noteless_ua: list[Any] = []  # the stylesheet, parsed once per process by install()
+
+
+_FULL_UA_NEEDED = re.compile(r"footnote|note\(|display\s*:[^;}]*list-item")
+
+
+def needs_full_ua(css_text: str) -> bool:
+    """Whether a stylesheet may make a footnote, a note or a list item other than `li` (then NOTELESS_UA would
+    change the output). Comments count too: a false alarm only costs the patch."""
+    return _FULL_UA_NEEDED.search(css_text) is not None
+
+
+def _noteless_ua_text() -> str:
+    from weasyprint.html import UA
+
+    text: str = UA
+    for rule in (*_NOTE_RULES, _MARKER_RULE):
+        if text.count(rule) != 1:
+            raise RuntimeError(f"webapp/pdf/patches.py: WeasyPrint's user-agent stylesheet has changed ({rule[:20]!r})")
+        text = text.replace(rule, "" if rule in _NOTE_RULES else "li" + rule)
+    return text
+
+
+def _ua_stylesheets(html: Any, forms: bool = False) -> Any:
+    if forms or not _active(NOTELESS_UA):
+        return _originals["ua_stylesheets"](html, forms)
+    return [_noteless_ua[0]]
+
+
+# QUICK_STYLE
+_LONG_PATH = frozenset({"float", "display", "position", "page"})  # the properties __missing__ treats apart
+# WeasyPrint's tables, bound by install() (importing this module imports no WeasyPrint)
+_PHYSICAL_FUNCTIONS: Any = None
+_COMPUTER_FUNCTIONS: Any = None
+_INHERITED: Any = None
+_INITIAL_NOT_COMPUTED: Any = None
+_INITIAL_VALUES: Any = None
+_check_math: Any = None
+
+
+def _bind_style_tables() -> None:
+    global _PHYSICAL_FUNCTIONS, _COMPUTER_FUNCTIONS, _INHERITED, _INITIAL_NOT_COMPUTED, _INITIAL_VALUES, _check_math
+    from weasyprint.css.computed_values import COMPUTER_FUNCTIONS, PHYSICAL_FUNCTIONS
+    from weasyprint.css.functions import check_math
+    from weasyprint.css.properties import INHERITED, INITIAL_NOT_COMPUTED, INITIAL_VALUES
+
+    _PHYSICAL_FUNCTIONS, _COMPUTER_FUNCTIONS, _check_math = PHYSICAL_FUNCTIONS, COMPUTER_FUNCTIONS, check_math
+    _INHERITED, _INITIAL_NOT_COMPUTED, _INITIAL_VALUES = INHERITED, INITIAL_NOT_COMPUTED, INITIAL_VALUES
+
+
+def _quick_missing(style: Any, key: str) -> Any:
+    """ComputedStyle.__missing__ (WeasyPrint 70.0), with a short path for a property no stylesheet sets for this
+    element: an inherited one takes its parent's computed value, any other its initial value, computed if it must
+    be, exactly as the long path does for them."""
+    if (
+        key not in style.cascaded
+        and key not in _PHYSICAL_FUNCTIONS
+        and key not in _LONG_PATH
+        and key[:16] != "text_decoration_"
+        and (session := getattr(_local, "session", None)) is not None  # _active(QUICK_STYLE), without a call
+        and QUICK_STYLE in session.patches
+    ):
+        if key in _INHERITED or key[:2] == "__":
+            parent = style.parent_style
+            if parent is not None:
+                value = parent[key]
+                # check_math() is falsy for anything but a tuple or a function token: no call for the rest
+                if (type(value) is not tuple and getattr(value, "type", None) != "function") or not _check_math(value):
+                    style[key] = value
+                    return value
+        elif key not in _INITIAL_NOT_COMPUTED:
+            value = style[key] = _INITIAL_VALUES[key]
+            return value
+        elif key in _COMPUTER_FUNCTIONS:
+            value = style[key] = _COMPUTER_FUNCTIONS[key](style, key, _INITIAL_VALUES[key])
+            return value
+    return _originals["missing"](style, key)
 
 
 # WRITE_ONCE
@@ -182,7 +302,8 @@ def _kept(serialize: Any) -> Any:
         kept = written.get(id(obj))
         if kept is None or kept[0] is not obj:
             kept = written[id(obj)] = (obj, serialize(obj))
-        return cast(bytes, kept[1])
+        serialized: bytes = kept[1]  # not cast(): a call, thousands of times a render
+        return serialized
 
     return data
 

@@ -259,6 +259,10 @@ class PdfRenderer:
         self.patches = patches.ALL if fast_fonts else frozenset()
         if not compact_fonts:
             self.patches -= {patches.SUBSET_ONCE}
+        if any(patches.needs_full_ua(path.read_text()) for path in stylesheets) or any(
+            patches.needs_full_ua(css) for css in variant_css.values()
+        ):
+            self.patches -= {patches.NOTELESS_UA}  # footnotes, notes or list items of its own: WeasyPrint's own
         self.queue_timeout = queue_timeout
         self.isolate = isolate and hasattr(os, "fork")
         # A render child does not run Python's cyclic GC: ~15 ms of a summary's render, and everything the child
