@@ -49,6 +49,19 @@ def unpatched(app: Flask) -> PdfRenderer:
     return make_renderer(app, fast_fonts=False)
 
 
+# Several debts print an overview, the order table and each debt's part: markup the one-debt summary has not.
+FIVE_DEBTS = {
+    "variant": "zh-Hant",
+    "as_of": "2026-11-28",
+    "debts": [
+        {"lender": f"平台{n}", "overdue_amount": str(900 * n), "due_date": f"2026-0{n + 3}-10", "stage_hint": hint}
+        for n, hint in enumerate(["payment_order", "none", "judgment", "none", "enforcement"], start=1)
+    ],
+    "budget": {"monthly_income": "5000", "essential_costs": "3800"},
+    "contact_log": [{"date": "2026-11-02", "time": "23:10", "channel": "phone", "debt": 1}],
+}
+
+
 @pytest.fixture(scope="module")
 def documents(app: Flask) -> dict[str, tuple[str, str]]:
     guide = state(app).library.get(GUIDE_SLUG, VARIANTS["zh-hant"])
@@ -58,6 +71,7 @@ def documents(app: Flask) -> dict[str, tuple[str, str]]:
         "long summary": (long_summary_html(app), "zh-Hans"),
         "missing glyph": (with_missing_glyph(summary_html(app, "zh-hans")), "zh-Hans"),
         "guide zh-Hant": (state(app).guide_pdfs.html(guide), "zh-Hant"),
+        "five debts zh-Hant": (print_html(app, FIVE_DEBTS), "zh-Hant"),
     }
 
 
