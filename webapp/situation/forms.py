@@ -3,7 +3,8 @@
 
 One filled debt and no budget is posted to the model as the one-debt answers of old (top-level fields, the lender as
 the platform), so a one-debt summary is what it always was; several debts, or a budget, as `debts` and `budget`.
-Rows left blank are skipped; the model's error paths are mapped back to the rows the reader filled (form_field).
+Rows left blank are skipped (and not shown again); the model's error paths are mapped back to the rows the reader
+filled (form_field).
 
 The form is kinder than the API, and never guesses. Amounts may be typed as readers write them (12,000, ¥12000,
 1.2万, full-width digits) and are normalised here; the API takes ASCII digits only. The penalty rate is read in
@@ -134,7 +135,7 @@ class FormInput:
     values: dict[str, Any]  # what the form shows again: the reader's own text, untouched (debts: one dict a row)
     log_rows: list[dict[str, str]] = field(default_factory=list)
     log_row_of: list[int] = field(default_factory=list)  # model's contact_log index -> form row number
-    debt_row_of: list[int] = field(default_factory=list)  # model's debt index -> form row (one debt: its row)
+    debt_row_of: list[int] = field(default_factory=list)  # model debt index -> row shown again (one debt: its row)
     problems: list[FormProblem] = field(default_factory=list)
     rate: RateReading | None = None  # one debt's penalty rate as read (None with several debts)
     debt_rates: list[RateReading | None] = field(default_factory=list)  # several debts: each one's, in model order
@@ -402,12 +403,19 @@ def parse(form: FormData, variant: Variant) -> FormInput:
         elif "debts" in data:
             entry["debt"] = filled.index(row)  # one debt: a row about it is about the reader's only debt
     data["contact_log"] = entries
+    # Shown again without the blank rows between, so the form's "Debt 2" is the debt an error calls "Debt 2"; the
+    # log rows name their debts by the new numbers.
+    values["debts"] = [debt_rows[n] for n in filled]
+    for row in log_rows:
+        chosen = row["debt"].strip()
+        if chosen.isascii() and chosen.isdigit() and int(chosen) in filled:
+            row["debt"] = str(filled.index(int(chosen)))
     return FormInput(
         data=data,
         values=values,
         log_rows=log_rows,
         log_row_of=log_row_of,
-        debt_row_of=filled,
+        debt_row_of=list(range(len(filled))),
         problems=problems,
         rate=rate,
         debt_rates=debt_rates,
