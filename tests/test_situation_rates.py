@@ -101,7 +101,7 @@ def test_a_zh_hant_reader_types_traditional_units(client) -> None:
 def test_form_refuses_other_digits_and_keeps_the_answer(client, typed: str) -> None:
     response = client.post("/zh-hans/situation/summary", data={**DAY, "overdue_amount": typed, "platform": "某贷"})
     assert response.status_code == 422
-    assert 'id="overdue_amount-error">已逾期的金额：' in response.text
+    assert 'id="debts-0-overdue_amount-error">已逾期的金额：' in response.text
     assert f'value="{typed}"' in response.text and 'value="某贷"' in response.text
 
 
@@ -112,7 +112,7 @@ def test_a_bare_number_with_no_unit_is_an_error_not_five_percent_a_day(client) -
     assert response.status_code == 422
     html = response.text
     assert (
-        '<p class="field-error" id="penalty_daily_rate_percent-error">罚息利率：请在列表里选择单位，'
+        '<p class="field-error" id="debts-0-penalty_daily_rate_percent-error">罚息利率：请在列表里选择单位，'
         "或者把单位和数字一起填写，例如万分之5、0.05%或年化18%。</p>"
     ) in html
     assert 'value="12000"' in html  # the other answers are kept
@@ -198,7 +198,7 @@ def test_no_rate_and_unit_breaks_a_form_route(client, typed: str, unit: str) -> 
         response = client.post(route, data=data)
         assert response.status_code in (200, 422), (route, response.status_code)
         if route != "/zh-hans/situation":
-            assert 'id="penalty_daily_rate_percent-error"' in response.text
+            assert 'id="debts-0-penalty_daily_rate_percent-error"' in response.text
 
 
 # Form-only golden cases: each way of giving the penalty rate -> the rate per day and the penalty the summary

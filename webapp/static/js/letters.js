@@ -59,14 +59,16 @@
       }
     };
 
-    // What the situation form saved, as this letter's answers: the platform as the lender, the contacts, the
+    // What the situation form saved, as this letter's answers: the first debt's lender, the contacts, the
     // contact log, what the reader can pay each month. Only fields this form has are filled.
     const fromSituation = (saved) => {
       const one = (name) => (saved[name] || [])[0] || "";
       const contacts = saved.contacts || [];
       const data = {};
-      if (one("platform")) data.lender = [one("platform")];
-      if (one("lender_type") === "private") data.lender_kind = ["private"];
+      // The situation form's first debt (saved as debts-0-*; a form of before #23 saved platform and lender_type).
+      const lender = one("debts-0-lender") || one("platform");
+      if (lender) data.lender = [lender];
+      if ((one("debts-0-lender_type") || one("lender_type")) === "private") data.lender_kind = ["private"];
       if (one("monthly_payment") && one("monthly_payment") !== "0") data.monthly = [one("monthly_payment")];
       data.contacts = contacts;
       const third = [];

@@ -33,12 +33,13 @@
       const line = li.querySelector(".debt-line");
       const amount = debtField(li, "overdue_amount").value.trim();
       const due = debtField(li, "due_date").value.trim();
+      const lender = debtField(li, "lender").value.trim();
       const parts = [
-        debtField(li, "lender").value.trim(),
         amount && /[0-9]$/.test(amount) ? line.dataset.yuan.replace("{amount}", amount) : amount,
         due ? line.dataset.due.replace("{date}", due) : "",
-      ];
-      line.textContent = parts.filter(Boolean).join(" · ");
+      ].filter(Boolean).map((part) => Object.assign(document.createElement("span"), { className: "nowrap", textContent: part }));
+      // The amount and the date are never broken inside; a long lender's name may be.
+      line.replaceChildren(...[lender, ...parts].filter(Boolean).flatMap((part, i) => (i ? [" · ", part] : [part])));
     };
     const renumberDebts = () => {
       [...debts.children].forEach((li, index) => {
