@@ -213,10 +213,8 @@ def test_form_shows_each_error_next_to_its_field_and_keeps_every_answer(client) 
     response = client.post("/zh-hans/situation/summary", data=FORM)
     assert response.status_code == 422
     html = response.text
-    assert re.search(
-        r'id="debts-0-due_date"[^>]*aria-describedby="debts-0-due_date-hint debts-0-due_date-error" aria-invalid="true"',
-        html,
-    )
+    described = 'aria-describedby="debts-0-due_date-hint debts-0-due_date-error" aria-invalid="true"'
+    assert re.search(rf'id="debts-0-due_date"[^>]*{described}', html)
     due_date_error = "没还上的那一期的还款日：请填写一个真实存在的日期，例如2026-03-15。"
     assert f'<p class="field-error" id="debts-0-due_date-error">{due_date_error}</p>' in html
     assert '<p class="field-error" id="debts-0-overdue_amount-error">已逾期的金额必须大于0。</p>' in html
