@@ -406,10 +406,10 @@ def parse(form: FormData, variant: Variant) -> FormInput:
     # Shown again without the blank rows between, so the form's "Debt 2" is the debt an error calls "Debt 2"; the
     # log rows name their debts by the new numbers.
     values["debts"] = [debt_rows[n] for n in filled]
-    for row in log_rows:
-        chosen = row["debt"].strip()
+    for log_row in log_rows:
+        chosen = log_row["debt"].strip()
         if chosen.isascii() and chosen.isdigit() and int(chosen) in filled:
-            row["debt"] = str(filled.index(int(chosen)))
+            log_row["debt"] = str(filled.index(int(chosen)))
     return FormInput(
         data=data,
         values=values,

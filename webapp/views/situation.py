@@ -119,8 +119,8 @@ def form(v: Variant) -> Response:
 @bp.post("/<variant:v>/situation")
 def form_again(v: Variant) -> Response:
     """The form again, filled in with what the reader posted: "change answers" on a summary. Validated as a summary
-    is, and bounded by the form's reading (at most MAX_LOG_ENTRIES log rows are shown again), so that a crafted post
-    costs no more than a summary; answers a summary would refuse come back with their errors."""
+    is, and bounded by the form's reading (at most MAX_DEBTS debts and MAX_LOG_ENTRIES log rows are shown again), so
+    that a crafted post costs no more than a summary; answers a summary would refuse come back with their errors."""
     form_input, answers = _validated(v)
     if isinstance(answers, Answers):
         return show_form(v, form_input, [])
