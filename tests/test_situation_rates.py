@@ -153,7 +153,7 @@ def test_a_daily_rate_above_a_tenth_of_a_percent_is_shown_back_to_confirm(client
     assert "请核对罚息利率" in text
     assert "“5”按每天5%计算，按一年365天算约为1825%。" in text
     assert "按¥12,000.00计算，到现在的罚息是¥34,800.00，再过30天是¥52,800.00。" in text
-    assert 'name="confirm_rate" value="5"' in response.text
+    assert 'name="debts-0-confirm_rate" value="5"' in response.text
 
 
 def test_once_confirmed_the_summary_uses_the_rate_and_keeps_the_confirmation(client) -> None:
@@ -163,7 +163,7 @@ def test_once_confirmed_the_summary_uses_the_rate_and_keeps_the_confirmation(cli
     assert "¥12,000.00 × 5% × 58天 = <strong>¥34,800.00</strong>" in html
     assert "这个罚息利率高得不寻常" in html
     # "Download PDF", "change answers" and the script switch carry the confirmation; the PDF is not asked again.
-    assert html.count('name="confirm_rate" value="5"') == 3
+    assert html.count('name="debts-0-confirm_rate" value="5"') == 3
     assert client.post("/zh-hans/situation/summary.pdf", data={**FIVE_PERCENT, "confirm_rate": "5"}).status_code == 200
 
 
@@ -171,7 +171,7 @@ def test_a_confirmation_is_for_that_rate_only(client) -> None:
     changed = {**FIVE_PERCENT, "penalty_daily_rate_percent": "3", "confirm_rate": "5"}
     response = client.post("/zh-hans/situation/summary", data=changed)
     assert response.status_code == 422
-    assert 'name="confirm_rate" value="3"' in response.text
+    assert 'name="debts-0-confirm_rate" value="3"' in response.text
 
 
 def test_a_plausible_rate_needs_no_confirmation(client) -> None:

@@ -233,7 +233,7 @@ def test_form_shows_each_error_next_to_its_field_and_keeps_every_answer(client) 
     ):
         assert kept in html, kept
     assert re.search(r'<option value="wan" selected>', html)
-    assert re.search(r'value="private" checked', html)
+    assert re.search(r'value="private" selected', html)
     assert re.search(r'value="no" checked', html)
     assert re.search(r'name="contacts" value="home_visit" checked', html)
     assert 'data-prefilled="true"' in html
