@@ -278,7 +278,7 @@ def test_the_summarys_switch_reposts_the_same_answers_to_the_other_script(client
     html = client.post(f"/{code}/situation/summary", data=SUMMARY_WITH_EVERY_CHANNEL).text
     form = html.split('class="variant-switch-form"')[1].split("</form>")[0]
     assert f'action="/{other}/situation/summary"' in form
-    assert 'name="overdue_amount" value="5000"' in form and 'name="contacts" value="impersonation"' in form
+    assert 'name="debts-0-overdue_amount" value="5000"' in form and 'name="contacts" value="impersonation"' in form
 
 
 def test_every_guide_opens_with_a_contents_list_of_its_sections(client, app) -> None:

@@ -101,7 +101,7 @@ def test_a_zh_hant_reader_types_traditional_units(client) -> None:
 def test_form_refuses_other_digits_and_keeps_the_answer(client, typed: str) -> None:
     response = client.post("/zh-hans/situation/summary", data={**DAY, "overdue_amount": typed, "platform": "某贷"})
     assert response.status_code == 422
-    assert 'id="overdue_amount-error">已逾期的金额：' in response.text
+    assert 'id="debts-0-overdue_amount-error">已逾期的金额：' in response.text
     assert f'value="{typed}"' in response.text and 'value="某贷"' in response.text
 
 
@@ -112,7 +112,7 @@ def test_a_bare_number_with_no_unit_is_an_error_not_five_percent_a_day(client) -
     assert response.status_code == 422
     html = response.text
     assert (
-        '<p class="field-error" id="penalty_daily_rate_percent-error">罚息利率：请在列表里选择单位，'
+        '<p class="field-error" id="debts-0-penalty_daily_rate_percent-error">罚息利率：请在列表里选择单位，'
         "或者把单位和数字一起填写，例如万分之5、0.05%或年化18%。</p>"
     ) in html
     assert 'value="12000"' in html  # the other answers are kept
@@ -153,7 +153,7 @@ def test_a_daily_rate_above_a_tenth_of_a_percent_is_shown_back_to_confirm(client
     assert "请核对罚息利率" in text
     assert "“5”按每天5%计算，按一年365天算约为1825%。" in text
     assert "按¥12,000.00计算，到现在的罚息是¥34,800.00，再过30天是¥52,800.00。" in text
-    assert 'name="confirm_rate" value="5"' in response.text
+    assert 'name="debts-0-confirm_rate" value="5"' in response.text
 
 
 def test_once_confirmed_the_summary_uses_the_rate_and_keeps_the_confirmation(client) -> None:
@@ -163,7 +163,7 @@ def test_once_confirmed_the_summary_uses_the_rate_and_keeps_the_confirmation(cli
     assert "¥12,000.00 × 5% × 58天 = <strong>¥34,800.00</strong>" in html
     assert "这个罚息利率高得不寻常" in html
     # "Download PDF", "change answers" and the script switch carry the confirmation; the PDF is not asked again.
-    assert html.count('name="confirm_rate" value="5"') == 3
+    assert html.count('name="debts-0-confirm_rate" value="5"') == 3
     assert client.post("/zh-hans/situation/summary.pdf", data={**FIVE_PERCENT, "confirm_rate": "5"}).status_code == 200
 
 
@@ -171,7 +171,7 @@ def test_a_confirmation_is_for_that_rate_only(client) -> None:
     changed = {**FIVE_PERCENT, "penalty_daily_rate_percent": "3", "confirm_rate": "5"}
     response = client.post("/zh-hans/situation/summary", data=changed)
     assert response.status_code == 422
-    assert 'name="confirm_rate" value="3"' in response.text
+    assert 'name="debts-0-confirm_rate" value="3"' in response.text
 
 
 def test_a_plausible_rate_needs_no_confirmation(client) -> None:
@@ -198,7 +198,7 @@ def test_no_rate_and_unit_breaks_a_form_route(client, typed: str, unit: str) -> 
         response = client.post(route, data=data)
         assert response.status_code in (200, 422), (route, response.status_code)
         if route != "/zh-hans/situation":
-            assert 'id="penalty_daily_rate_percent-error"' in response.text
+            assert 'id="debts-0-penalty_daily_rate_percent-error"' in response.text
 
 
 # Form-only golden cases: each way of giving the penalty rate -> the rate per day and the penalty the summary

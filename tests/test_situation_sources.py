@@ -84,7 +84,12 @@ CATALOG_LABELS = {
     "One row for each call, message or visit. It is printed as a table you can show to a regulator or a lawyer.",
     "Court that issued the payment order",  # a letter form's label: which court, no rule
     "Date you received the payment order",
-    "Papers from a court",  # a field's name in errors (what the reader has received about a debt): no rule
+    # What the reader has received about a debt (the form's choices and their field's name): papers, no rule.
+    "Papers from a court",
+    "Papers from a court (a summons, a complaint)",
+    "A payment order (支付令) from a court",
+    "A judgment or a mediation agreement from a court",
+    "Nothing from a court",
 }
 
 

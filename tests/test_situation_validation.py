@@ -213,10 +213,11 @@ def test_form_shows_each_error_next_to_its_field_and_keeps_every_answer(client) 
     response = client.post("/zh-hans/situation/summary", data=FORM)
     assert response.status_code == 422
     html = response.text
-    assert re.search(r'id="due_date"[^>]*aria-describedby="due_date-hint due_date-error" aria-invalid="true"', html)
+    described = 'aria-describedby="debts-0-due_date-hint debts-0-due_date-error" aria-invalid="true"'
+    assert re.search(rf'id="debts-0-due_date"[^>]*{described}', html)
     due_date_error = "没还上的那一期的还款日：请填写一个真实存在的日期，例如2026-03-15。"
-    assert f'<p class="field-error" id="due_date-error">{due_date_error}</p>' in html
-    assert '<p class="field-error" id="overdue_amount-error">已逾期的金额必须大于0。</p>' in html
+    assert f'<p class="field-error" id="debts-0-due_date-error">{due_date_error}</p>' in html
+    assert '<p class="field-error" id="debts-0-overdue_amount-error">已逾期的金额必须大于0。</p>' in html
     # The bad log row (third posted, second kept) is flagged where the reader typed it.
     assert 'id="contact_log-2-date-error">催收记录第2行的日期' in html
     for kept in (
@@ -232,7 +233,7 @@ def test_form_shows_each_error_next_to_its_field_and_keeps_every_answer(client) 
     ):
         assert kept in html, kept
     assert re.search(r'<option value="wan" selected>', html)
-    assert re.search(r'value="private" checked', html)
+    assert re.search(r'value="private" selected', html)
     assert re.search(r'value="no" checked', html)
     assert re.search(r'name="contacts" value="home_visit" checked', html)
     assert 'data-prefilled="true"' in html

@@ -22,7 +22,7 @@ def test_a_letter_form_fits_a_360px_phone(page: Page, server: LiveServer, kind: 
 
 def test_the_form_is_filled_from_the_situation_saved_on_this_phone(page: Page, server: LiveServer) -> None:
     page.goto(f"{server.url}/zh-hans/situation")
-    page.fill("#platform", "某某借")
+    page.fill("#debts-0-lender", "某某借")
     page.check("input[name=contacts][value=call_employer]")
     page.fill("input[name='contact_log-0-date']", "2026-11-20")
     page.fill("input[name='contact_log-0-time']", "23:10")

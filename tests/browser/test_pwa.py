@@ -196,8 +196,8 @@ def test_the_content_security_policy_blocks_nothing_the_pages_need(
             page.goto(server.url + path.format(v=code))
             assert page.evaluate("window.__violations") == [], path
         page.goto(f"{server.url}/{code}/situation")
-        page.fill("#due_date", "2026-10-01")
-        page.fill("#overdue_amount", "1000")
+        page.fill("#debts-0-due_date", "2026-10-01")
+        page.fill("#debts-0-overdue_amount", "1000")
         page.click("button[type=submit]")
         expect(page.locator("h1")).to_contain_text("摘要")
         assert page.evaluate("window.__violations") == []

@@ -111,8 +111,8 @@ def test_back_after_a_quick_exit_from_a_summary_shows_no_answer(page: Page, serv
     page.goto(f"{server.url}/zh-hans/situation")
     if not bfcache:  # a page that cannot be kept whole in the back-forward cache loads again, and restores answers
         page.evaluate("addEventListener('unload', () => {})")
-    page.fill("#due_date", "2026-10-01")
-    page.fill("#overdue_amount", ANSWER)
+    page.fill("#debts-0-due_date", "2026-10-01")
+    page.fill("#debts-0-overdue_amount", ANSWER)
     page.fill("input[name='contact_log-0-date']", "2026-10-05")
     page.fill("input[name='contact_log-0-note']", f"电话{ANSWER}")
     wait_until(page, f"(localStorage.getItem('situation-answers') || '').includes('{ANSWER}')")
@@ -127,7 +127,7 @@ def test_back_after_a_quick_exit_from_a_summary_shows_no_answer(page: Page, serv
         assert typed_answers_on_screen(page) == []
     # Opened again on purpose, the form still has the answers kept on this phone: the exit hid them, nothing more.
     page.goto(f"{server.url}/zh-hans/situation")
-    expect(page.locator("#overdue_amount")).to_have_value(ANSWER)
+    expect(page.locator("#debts-0-overdue_amount")).to_have_value(ANSWER)
 
 
 def test_the_exit_hides_the_page_before_the_next_one_arrives(page: Page, server: LiveServer):

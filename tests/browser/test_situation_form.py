@@ -17,10 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def fill_basics(page: Page) -> None:
-    page.fill("#due_date", "2026-10-01")
-    page.fill("#overdue_amount", "10000")
-    page.fill("#penalty_daily_rate_percent", "5")
-    page.select_option("#penalty_rate_unit", "wan")
+    page.fill("#debts-0-due_date", "2026-10-01")
+    page.fill("#debts-0-overdue_amount", "10000")
+    page.fill("#debts-0-penalty_daily_rate_percent", "5")
+    page.select_option("#debts-0-penalty_rate_unit", "wan")
     page.check("input[name=contacts][value=home_visit]")
     page.check("input[name=reachable][value=no]")
 
@@ -37,8 +37,8 @@ def test_answers_are_kept_on_the_device_and_sent_nowhere_until_asked(
     wait_until(page, "(localStorage.getItem('situation-answers') || '').includes('晚上十点来电')")
     assert sent == []
     page.reload()
-    expect(page.locator("#overdue_amount")).to_have_value("10000")
-    expect(page.locator("#penalty_rate_unit")).to_have_value("wan")
+    expect(page.locator("#debts-0-overdue_amount")).to_have_value("10000")
+    expect(page.locator("#debts-0-penalty_rate_unit")).to_have_value("wan")
     expect(page.locator("input[name=contacts][value=home_visit]")).to_be_checked()
     expect(page.locator("input[name=reachable][value=no]")).to_be_checked()
     expect(page.locator("input[name='contact_log-0-note']")).to_have_value("晚上十点来电")
@@ -55,10 +55,10 @@ def test_the_wipe_asks_first_and_no_keeps_everything(page: Page, server: LiveSer
     page.click("#wipe-answers")
     expect(page.locator("#wipe-confirm")).to_be_visible()
     expect(page.locator("#wipe-question")).to_have_text("要删除这部手机上保存的所有回答吗？删除后无法恢复。")
-    expect(page.locator("#overdue_amount")).to_have_value("10000")  # nothing deleted by the first tap
+    expect(page.locator("#debts-0-overdue_amount")).to_have_value("10000")  # nothing deleted by the first tap
     page.click("#wipe-no")
     expect(page.locator("#wipe-confirm")).to_be_hidden()
-    expect(page.locator("#overdue_amount")).to_have_value("10000")
+    expect(page.locator("#debts-0-overdue_amount")).to_have_value("10000")
     assert "10000" in page.evaluate("localStorage.getItem('situation-answers')")
 
 
@@ -76,12 +76,12 @@ def test_one_button_wipes_the_answers_from_the_device(page: Page, server: LiveSe
     fill_basics(page)
     wipe(page)
     expect(page.locator("#wiped")).to_be_visible()
-    expect(page.locator("#overdue_amount")).to_have_value("")
+    expect(page.locator("#debts-0-overdue_amount")).to_have_value("")
     expect(page.locator("input[name=contacts][value=home_visit]")).not_to_be_checked()
     expect(page.locator("input[name=reachable][value=yes]")).to_be_checked()
     assert page.evaluate("localStorage.getItem('situation-answers')") is None
     page.reload()
-    expect(page.locator("#overdue_amount")).to_have_value("")
+    expect(page.locator("#debts-0-overdue_amount")).to_have_value("")
 
 
 def open_summary(page: Page, server: LiveServer, code: str = "zh-hans") -> None:
@@ -121,8 +121,8 @@ def test_quick_exit_on_every_page_leaves_at_once_and_leaves_nothing_to_go_back_t
 
 def test_contact_log_rows_can_be_added_and_removed_and_reach_the_summary(page: Page, server: LiveServer):
     page.goto(f"{server.url}/zh-hans/situation")
-    page.fill("#due_date", "2026-10-01")
-    page.fill("#overdue_amount", "10000")
+    page.fill("#debts-0-due_date", "2026-10-01")
+    page.fill("#debts-0-overdue_amount", "10000")
     rows = page.locator("#log-rows > li")
     expect(rows).to_have_count(3)
     page.click("#add-row")
@@ -150,8 +150,8 @@ def test_summary_offers_its_pdf_and_a_way_back_to_the_filled_form(page: Page, se
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     page.click("button:has-text('修改回答')")
-    expect(page.locator("#overdue_amount")).to_have_value("10000")
-    expect(page.locator("#penalty_rate_unit")).to_have_value("wan")
+    expect(page.locator("#debts-0-overdue_amount")).to_have_value("10000")
+    expect(page.locator("#debts-0-penalty_rate_unit")).to_have_value("wan")
 
 
 def test_offline_the_form_opens_keeps_answers_and_explains_the_summary_needs_a_connection(
@@ -165,7 +165,7 @@ def test_offline_the_form_opens_keeps_answers_and_explains_the_summary_needs_a_c
     page.click("#submit-button")
     expect(page.locator("#offline-submit")).to_be_visible()
     expect(page).to_have_url(f"{server.url}/zh-hans/situation")
-    expect(page.locator("#overdue_amount")).to_have_value("10000")
+    expect(page.locator("#debts-0-overdue_amount")).to_have_value("10000")
 
 
 def test_form_and_summary_have_no_serious_accessibility_violation(page: Page, server: LiveServer):
@@ -230,19 +230,19 @@ def test_sending_says_so_and_explains_when_no_answer_comes(page: Page, server: L
         "还没有收到回应。网络可能很慢：你的回答都保存在这部手机上。可以再等一会儿，或者重新提交。"
     )
     expect(page.locator("#submit-button")).to_be_enabled()
-    expect(page.locator("#overdue_amount")).to_have_value("10000")
+    expect(page.locator("#debts-0-overdue_amount")).to_have_value("10000")
 
 
 def test_a_high_rate_is_shown_back_and_used_once_confirmed(page: Page, server: LiveServer):
     page.goto(f"{server.url}/zh-hans/situation")
-    page.fill("#due_date", "2026-10-01")
-    page.fill("#overdue_amount", "1.2万")
-    page.fill("#penalty_daily_rate_percent", "5")
-    page.select_option("#penalty_rate_unit", "daily_percent")
+    page.fill("#debts-0-due_date", "2026-10-01")
+    page.fill("#debts-0-overdue_amount", "1.2万")
+    page.fill("#debts-0-penalty_daily_rate_percent", "5")
+    page.select_option("#debts-0-penalty_rate_unit", "daily_percent")
     page.click("#submit-button")
-    expect(page.locator("#rate-check")).to_be_focused()
-    expect(page.locator("#rate-check")).to_contain_text("按一年365天算约为1825%")
-    page.check("input[name=confirm_rate]")
+    expect(page.locator("#rate-check-0")).to_be_focused()
+    expect(page.locator("#rate-check-0")).to_contain_text("按一年365天算约为1825%")
+    page.check("input[name=debts-0-confirm_rate]")
     page.click("#submit-button")
     expect(page.locator("#rate-warning")).to_be_visible()
     expect(page.locator(".formula")).to_contain_text("¥12,000.00 × 5%")
@@ -272,12 +272,12 @@ def test_nothing_is_wider_than_a_360_px_phone(page: Page, server: LiveServer, co
     page.fill("input[name='contact_log-1-note']", "说要去我单位，" * 10)
     page.select_option("select[name='contact_log-1-channel']", "threats_or_insults")
     assert page.evaluate(NO_OVERFLOW) == {"page": 0, "wide": [], "scrolled": []}
-    page.fill("#due_date", "2026-08-01")
-    page.fill("#overdue_amount", "123456.78")
-    page.fill("#penalty_daily_rate_percent", "万分之5")
+    page.fill("#debts-0-due_date", "2026-08-01")
+    page.fill("#debts-0-overdue_amount", "123456.78")
+    page.fill("#debts-0-penalty_daily_rate_percent", "万分之5")
     page.fill("#monthly_payment", "500")
-    page.fill("#contract_date", "2019-06-01")
-    page.fill("#annual_rate_percent", "24")
+    page.fill("#debts-0-contract_date", "2019-06-01")
+    page.fill("#debts-0-annual_rate_percent", "24")
     for contact in ("call_contacts", "home_visit", "impersonation"):
         page.check(f"input[name=contacts][value={contact}]")
     page.click("#submit-button")

@@ -1,6 +1,6 @@
 """The situation form and the summary it produces (HTML and PDF). Nothing here is stored or logged."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,7 +22,7 @@ from webapp.limits import SlotsTaken, client_key
 from webapp.pdf.render import ClientGone, PdfBusy, PdfTooLong, PdfTooSlow
 from webapp.situation import forms
 from webapp.situation.assess import Assessment
-from webapp.situation.model import DEFAULT_PLATFORM, Answers, Contact, LenderType
+from webapp.situation.model import DEFAULT_PLATFORM, MAX_DEBTS, Answers, Contact, LenderType, StageHint
 from webapp.situation.paragraphs import Paragraph
 from webapp.state import state
 from webapp.summary import download_name, render_summary_html, render_summary_pdf, run_assessment, validate
@@ -62,10 +62,12 @@ def tel_links(context: Context, text: str) -> Markup:
 
 @dataclass(frozen=True)
 class RateCheck:
-    """A penalty rate high enough to be a unit mistake, shown back before the summary uses it."""
+    """A penalty rate high enough to be a unit mistake, shown back (in its debt's part of the form) before the
+    summary uses it."""
 
     amount: Decimal  # the overdue amount the penalty is computed on
-    assessment: Assessment
+    assessment: Assessment  # the debt's own
+    row: int  # the debt's row on the form
 
 
 def no_store(response: Response) -> Response:
@@ -79,24 +81,30 @@ def show_form(
     form_input: forms.FormInput,
     errors: list[FieldError],
     status: int = 200,
-    rate_check: RateCheck | None = None,
+    rate_checks: Sequence[RateCheck] = (),
 ) -> Response:
     by_field: dict[str, str] = {}
     for error in errors:
         by_field.setdefault(form_input.form_field(error.field), error.message)
+    debt_rows = forms.debts_to_show(form_input)
     html = render_template(
         "situation/form.html",
         values=form_input.values,
+        debt_rows=debt_rows,
+        # Which debts a log row may name: the filled ones (the spare row is no debt yet).
+        debt_choices=[n for n, row in enumerate(debt_rows) if forms.debt_filled(row, n)],
+        max_debts=MAX_DEBTS,
         log_rows=forms.rows_to_show(form_input),
         errors=by_field,
         error_list=errors,
         error_links=[(form_input.form_field(error.field), error.message) for error in errors],
         contacts=list(Contact),
         lender_types=list(LenderType),
+        stage_hints=list(StageHint),
         texts=state().rules.for_variant(v),
         prefilled=bool(form_input.data) or bool(errors),
         default_platform=DEFAULT_PLATFORM,
-        rate_check=rate_check,
+        rate_checks={check.row: check for check in rate_checks},
     )
     return no_store(Response(html, status=status, mimetype="text/html"))
 
@@ -111,8 +119,8 @@ def form(v: Variant) -> Response:
 @bp.post("/<variant:v>/situation")
 def form_again(v: Variant) -> Response:
     """The form again, filled in with what the reader posted: "change answers" on a summary. Validated as a summary
-    is, and bounded by the form's reading (at most MAX_LOG_ENTRIES log rows are shown again), so that a crafted post
-    costs no more than a summary; answers a summary would refuse come back with their errors."""
+    is, and bounded by the form's reading (at most MAX_DEBTS debts and MAX_LOG_ENTRIES log rows are shown again), so
+    that a crafted post costs no more than a summary; answers a summary would refuse come back with their errors."""
     form_input, answers = _validated(v)
     if isinstance(answers, Answers):
         return show_form(v, form_input, [])
@@ -123,18 +131,35 @@ def _validated(v: Variant) -> tuple[forms.FormInput, Answers | list[FieldError]]
     """The answers, or every problem at once: what the form could not read, then what the model refused."""
     form_input = forms.parse(request.form, v)
     answers = validate(form_input.data)
-    problems = [field_error((p.field,), p.code, p.context) for p in form_input.problems]
+    problems = [field_error(_path(p.field), p.code, p.context) for p in form_input.problems]
     if problems:
         return form_input, problems + ([] if isinstance(answers, Answers) else answers)
     return form_input, answers
 
 
-def unconfirmed_rate(form_input: forms.FormInput, answers: Answers, assessment: Assessment) -> RateCheck | None:
-    """A rate above the plausible line must be confirmed by the reader, for this very rate, before it is used."""
-    flagged = any(w.code == "rate_implausible" for w in assessment.warnings)
-    if not flagged or form_input.values["confirm_rate"] == str(answers.penalty_daily_rate_percent):
-        return None
-    return RateCheck(amount=answers.overdue_amount or Decimal(0), assessment=assessment)
+def _path(name: str) -> tuple[str | int, ...]:
+    """A dotted field name as the path field_error labels: debts.1.penalty_daily_rate_percent -> ("debts", 1, ...)."""
+    return tuple(int(part) if part.isdigit() else part for part in name.split("."))
+
+
+def unconfirmed_rate(form_input: forms.FormInput, answers: Answers, assessment: Assessment) -> list[RateCheck]:
+    """A rate above the plausible line must be confirmed by the reader, for this very rate, before it is used: for
+    each debt whose rate is (one debt: its top-level answers)."""
+    debts: list[tuple[Decimal | None, Decimal | None, Assessment]]
+    if answers.debts is not None and assessment.debts is not None:
+        debts = [
+            (d.overdue_amount, d.penalty_daily_rate_percent, a)
+            for d, a in zip(answers.debts, assessment.debts, strict=True)
+        ]
+    else:
+        debts = [(answers.overdue_amount, answers.penalty_daily_rate_percent, assessment)]
+    checks = []
+    for index, (amount, rate, debt_assessment) in enumerate(debts):
+        row = form_input.debt_row_of[index]
+        flagged = any(w.code == "rate_implausible" for w in debt_assessment.warnings)
+        if flagged and form_input.values["debts"][row]["confirm_rate"] != str(rate):
+            checks.append(RateCheck(amount=amount or Decimal(0), assessment=debt_assessment, row=row))
+    return checks
 
 
 def _checked(v: Variant) -> Response | tuple[forms.FormInput, Answers, Assessment]:
@@ -144,8 +169,8 @@ def _checked(v: Variant) -> Response | tuple[forms.FormInput, Answers, Assessmen
     if not isinstance(answers, Answers):
         return show_form(v, form_input, answers, status=422)
     assessment = run_assessment(answers)
-    if check := unconfirmed_rate(form_input, answers, assessment):
-        return show_form(v, form_input, [], status=422, rate_check=check)
+    if checks := unconfirmed_rate(form_input, answers, assessment):
+        return show_form(v, form_input, [], status=422, rate_checks=checks)
     return form_input, answers, assessment
 
 

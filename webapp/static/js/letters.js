@@ -117,8 +117,10 @@
       const one = (name) => (saved[name] || [])[0] || "";
       const data = {};
       if (debt === null) {
-        if (one("platform")) data.lender = [one("platform")];
-        if (one("lender_type") === "private") data.lender_kind = ["private"];
+        // The situation form's first debt (saved as debts-0-*; a form of before #23 saved platform and lender_type).
+        const lender = one("debts-0-lender") || one("platform");
+        if (lender) data.lender = [lender];
+        if ((one("debts-0-lender_type") || one("lender_type")) === "private") data.lender_kind = ["private"];
         if (one("monthly_payment") && one("monthly_payment") !== "0") data.monthly = [one("monthly_payment")];
       } else {
         const found = savedDebt(saved, debt);
