@@ -196,6 +196,8 @@ def test_the_content_security_policy_blocks_nothing_the_pages_need(
             page.goto(server.url + path.format(v=code))
             assert page.evaluate("window.__violations") == [], path
         page.goto(f"{server.url}/{code}/situation")
+        # The first script's answers come back saved on the device, their debt folded: open it to change it.
+        page.evaluate("document.querySelectorAll('details.debt-details').forEach((d) => { d.open = true; })")
         page.fill("#debts-0-due_date", "2026-10-01")
         page.fill("#debts-0-overdue_amount", "1000")
         page.click("button[type=submit]")
