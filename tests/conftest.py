@@ -24,6 +24,8 @@ HEAVIEST = [
     "tests/test_situation_fuzz.py",
     "tests/test_situation_assessment.py",
     "tests/test_server_edge.py",
+    "tests/browser/test_debts_form.py",
+    "tests/test_debts_summary.py",
     "tests/browser/test_accessibility.py",
     "tests/test_pdf_speed.py",
     "tests/browser/test_reader_phone.py",
@@ -33,9 +35,9 @@ HEAVIEST = [
     "tests/test_pdf.py",
     "tests/test_serving.py",
     "tests/browser/test_reading.py",
-    "tests/test_shared_limits.py",
     "tests/test_situation_downloads.py",
     "tests/browser/test_letters.py",
+    "tests/test_debts_form.py",
 ]
 
 

@@ -48,10 +48,12 @@ def test_two_instances_share_one_limit_through_redis(redis_uri: str) -> None:
     }
     first, second = create_app(config).test_client(), create_app(config).test_client()
     reader = {"X-Forwarded-For": "203.0.113.50"}
+    # The answers' limit (30 a minute, every route together) rather than the PDFs' (10): the same Redis counters,
+    # without rendering ten PDFs to reach it; tests/test_hardening.py holds the PDFs' own limit.
     statuses = [
-        (first if i % 2 == 0 else second).post("/api/v1/summary.pdf", json=ANSWERS, headers=reader).status_code
-        for i in range(11)
+        (first if i % 2 == 0 else second).post("/api/v1/assessment", json=ANSWERS, headers=reader).status_code
+        for i in range(31)
     ]
-    assert statuses == [200] * 10 + [429]  # ten PDFs a minute in all, whichever instance served them
+    assert statuses == [200] * 30 + [429]  # thirty answers a minute in all, whichever instance served them
     other_reader = {"X-Forwarded-For": "203.0.113.51"}
-    assert second.post("/api/v1/summary.pdf", json=ANSWERS, headers=other_reader).status_code == 200
+    assert second.post("/api/v1/assessment", json=ANSWERS, headers=other_reader).status_code == 200
