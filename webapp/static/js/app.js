@@ -82,6 +82,29 @@
   };
 
   // "Change answers" offline: the saved form, which restores the answers kept on this phone.
+  // "Clear my answers" on a form, only after the reader confirms (#wipe-section with #wipe-answers, #wipe-confirm,
+  // #wipe-no, #wipe-yes, #wiped): `clear` empties the form and its saved copy. Shared by the situation and letters.
+  window.confirmWipe = (clear) => {
+    const wipeButton = $("wipe-answers");
+    const confirmBox = $("wipe-confirm");
+    const askToWipe = (open) => {
+      confirmBox.hidden = !open;
+      wipeButton.setAttribute("aria-expanded", String(open));
+      (open ? $("wipe-no") : wipeButton).focus();
+    };
+    $("wipe-section").hidden = false;
+    wipeButton.addEventListener("click", () => {
+      $("wiped").hidden = true;
+      askToWipe(true);
+    });
+    $("wipe-no").addEventListener("click", () => askToWipe(false));
+    $("wipe-yes").addEventListener("click", () => {
+      clear();
+      askToWipe(false);
+      $("wiped").hidden = false;
+    });
+  };
+
   window.changeAnswersOffline = (form) => {
     form.addEventListener("submit", (event) => {
       if (!navigator.onLine) {

@@ -187,20 +187,7 @@
     form.addEventListener("change", save);
 
     // Clearing, only after the reader confirms: this form's saved copy goes, and the form is empty again.
-    const wipeButton = $("wipe-answers");
-    const confirmBox = $("wipe-confirm");
-    const askToWipe = (open) => {
-      confirmBox.hidden = !open;
-      wipeButton.setAttribute("aria-expanded", String(open));
-      (open ? $("wipe-no") : wipeButton).focus();
-    };
-    $("wipe-section").hidden = false;
-    wipeButton.addEventListener("click", () => {
-      $("wiped").hidden = true;
-      askToWipe(true);
-    });
-    $("wipe-no").addEventListener("click", () => askToWipe(false));
-    $("wipe-yes").addEventListener("click", () => {
+    confirmWipe(() => {
       localStorage.removeItem(KEY);
       form.reset();
       if (debt !== null) form.elements.lender.value = "";
@@ -209,8 +196,6 @@
         renumber();
       }
       for (const note of ["prefill-note", "log-left-out", "monthly-from-plan"]) if ($(note)) $(note).hidden = true;
-      askToWipe(false);
-      $("wiped").hidden = false;
     });
 
     form.addEventListener("submit", (event) => {

@@ -266,20 +266,7 @@
       if (field.type === "radio") return field.name === "reachable" && field.value === "yes";
       return field.dataset.empty ?? "";
     };
-    const wipeButton = $("wipe-answers");
-    const confirmBox = $("wipe-confirm");
-    const askToWipe = (open) => {
-      confirmBox.hidden = !open;
-      wipeButton.setAttribute("aria-expanded", String(open));
-      (open ? $("wipe-no") : wipeButton).focus();
-    };
-    $("wipe-section").hidden = false;
-    wipeButton.addEventListener("click", () => {
-      $("wiped").hidden = true;
-      askToWipe(true);
-    });
-    $("wipe-no").addEventListener("click", () => askToWipe(false));
-    $("wipe-yes").addEventListener("click", () => {
+    confirmWipe(() => {
       localStorage.removeItem(KEY);
       // Every answer on this phone: the letters' forms keep theirs under keys of their own.
       Object.keys(localStorage).filter((k) => k.startsWith("letter-answers-")).forEach((k) => localStorage.removeItem(k));
@@ -295,8 +282,6 @@
       for (const error of form.querySelectorAll(".field-error")) error.remove();
       debtLine(debts.firstElementChild);
       logChoices();
-      askToWipe(false);
-      $("wiped").hidden = false;
     });
     form.addEventListener("input", () => { $("wiped").hidden = true; });
 
